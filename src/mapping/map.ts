@@ -1,0 +1,148 @@
+import { DataError, ErrorCodes } from '../errors.ts';
+import { LINE_FIELDS, type CanonicalField, type FeedConfig } from '../config/types.ts';
+import { docKindOf, feedCarriesHeaders, type Address, type DocHeader, type DocLine, type MappedRecord } from '../model.ts';
+import type { RawRecord } from '../readers/types.ts';
+import { parseDecimal } from './numbers.ts';
+import { compileDateFormat } from './dates.ts';
+import { resolveCountry } from './countries.ts';
+import { ValueError } from './parse-error.ts';
+
+export interface MapperContext {
+  locale: string;
+  currency: string;
+  customerNoPattern: string;
+}
+
+/** Longest document id we accept: keys must stay well below S3's 1024-byte limit. */
+const MAX_ID_LENGTH = 128;
+
+type Fields = Record<string, string>;
+
+/**
+ * Builds the per-feed function that turns one raw record into a canonical record. Pure: it throws a
+ * DataError naming file, line, source column, canonical field, value and rule for the first bad value.
+ */
+export function createMapper(feed: FeedConfig, ctx: MapperContext): (raw: RawRecord, file: string) => MappedRecord {
+  const kind = docKindOf(feed.kind);
+  const withHeader = feedCarriesHeaders(feed.kind);
+  const withLines = LINE_FIELDS.some((f) => feed.map[f] !== undefined);
+  const parseDate = compileDateFormat(feed.dateFormat);
+  const customerNo = new RegExp(ctx.customerNoPattern, 'u');
+  const defaultCurrency = feed.currency ?? ctx.currency;
+  const deleteValues = feed.delete ? new Set(feed.delete.values.map((v) => v.trim().toLowerCase())) : undefined;
+
+  return (raw, file) => {
+    const at = (line: number) => ({ file, line, record: raw.record });
+
+    /** Reads a canonical field's source value; the closure reports errors against `line`. */
+    const reader = (fields: Fields, line: number) => {
+      const fail = (field: CanonicalField, value: string, rule: string, message: string, hint?: string): never => {
+        throw new DataError(ErrorCodes.FIELD, message, { ...at(line), field: `${feed.map[field]} → ${field}`, value, rule, hint });
+      };
+      const text = (field: CanonicalField): string | undefined => {
+        const source = feed.map[field];
+        if (source === undefined) return undefined;
+        const value = fields[source]?.trim();
+        return value ? value : undefined;
+      };
+      const required = (field: CanonicalField): string => {
+        const value = text(field);
+        if (value === undefined) fail(field, '', 'required', `is empty; a ${feed.kind} record needs \`${field}\``);
+        return value as string;
+      };
+      const convert = <T>(field: CanonicalField, value: string | undefined, fn: (v: string) => T): T | undefined => {
+        if (value === undefined) return undefined;
+        try {
+          return fn(value);
+        } catch (err) {
+          if (err instanceof ValueError) fail(field, value, err.rule, err.message, err.hint);
+          throw err;
+        }
+      };
+      const decimal = (field: CanonicalField) => convert(field, text(field), (v) => parseDecimal(v, feed.numberFormat));
+      const date = (field: CanonicalField) => convert(field, text(field), parseDate);
+      return { fail, text, required, decimal, date, convert };
+    };
+
+    const top = reader(raw.fields, raw.line);
+    const id = top.required('id');
+    if (id.length > MAX_ID_LENGTH) top.fail('id', id, 'id-length', `is longer than ${MAX_ID_LENGTH} characters`);
+    if (/[\u0000-\u001f\u007f]/.test(id)) top.fail('id', id, 'id-chars', 'contains control characters');
+    const source = { file, line: raw.line, record: raw.record };
+
+    if (deleteValues && feed.delete) {
+      const marker = raw.fields[feed.delete.column]?.trim().toLowerCase();
+      if (marker !== undefined && deleteValues.has(marker)) return { kind, id, lines: [], deleted: true, source };
+    }
+
+    let header: DocHeader | undefined;
+    if (withHeader) {
+      const customer_no = top.required('customer_no');
+      if (!customerNo.test(customer_no)) {
+        top.fail('customer_no', customer_no, 'customer-no', 'is not a valid customer number', `customer numbers must match ${ctx.customerNoPattern} (customerNoPattern)`);
+      }
+      const currency = top.text('currency')?.toUpperCase() ?? defaultCurrency;
+      if (!/^[A-Z]{3}$/.test(currency)) top.fail('currency', currency, 'currency', 'is not an ISO 4217 code', 'use three letters such as SEK, EUR, NOK');
+      const address = (prefix: 'customer' | 'delivery'): Address => {
+        const f = (name: string) => top.text(`${prefix}.${name}` as CanonicalField);
+        const country = top.convert(`${prefix}.country` as CanonicalField, f('country'), (v) => resolveCountry(v, ctx.locale));
+        return compact({
+          company: f('company'),
+          reference: f('reference'),
+          address: f('address'),
+          address2: f('address2'),
+          zipcode: f('zipcode'),
+          ziparea: f('ziparea'),
+          country: country?.name,
+          country_iso: country?.iso3,
+        });
+      };
+      const orderNo = top.text('order_no');
+      header = compact({
+        id,
+        customer_no,
+        date: top.date('date') as string,
+        due_date: top.date('due_date'),
+        payment_status: top.text('payment_status'),
+        reference: top.text('reference'),
+        po_number: top.text('po_number'),
+        comment: top.text('comment'),
+        currency,
+        total: top.decimal('total'),
+        shipping_cost: top.decimal('shipping_cost'),
+        customer: { ...address('customer'), no: customer_no },
+        delivery: address('delivery'),
+        order_nos: orderNo ? orderNo.split(/[,;]/).map((s) => s.trim()).filter(Boolean) : undefined,
+      });
+    }
+
+    const lines: DocLine[] = [];
+    if (withLines) {
+      const sources = raw.lines ?? [{ line: raw.line, fields: raw.fields }];
+      for (const l of sources) {
+        const r = reader(l.fields, l.line);
+        const line = compact<DocLine>({
+          no: r.text('line.no'),
+          model: r.text('line.model'),
+          name: r.text('line.name'),
+          quantity: r.decimal('line.quantity') ?? (r.required('line.quantity') as never),
+          price: r.decimal('line.price'),
+          discount: r.decimal('line.discount'),
+          row_total: r.decimal('line.row_total'),
+          vat_rate: r.decimal('line.vat_rate'),
+        });
+        if (line.price === undefined && line.row_total === undefined) {
+          r.fail('line.price', '', 'line-amount', 'is empty and so is `line.row_total`; a line needs one of them');
+        }
+        lines.push(line);
+      }
+    }
+    return { kind, id, header, lines, deleted: false, source };
+  };
+}
+
+/** Drops undefined keys so stored JSON (and so rendered output) does not depend on how a field was absent. */
+function compact<T extends object>(obj: T): T {
+  for (const k of Object.keys(obj) as Array<keyof T>) if (obj[k] === undefined) delete obj[k];
+  return obj;
+}
