@@ -1,0 +1,23 @@
+import path from 'node:path';
+import { ExitCodes, UsageError } from '../errors.ts';
+import { fileExists, processFile, type FileReport } from '../pipeline.ts';
+import { withApp, type GlobalOptions } from './context.ts';
+
+/** `ingest FILE...` (apply and publish, files stay where they are) and `validate FILE...` (dry run). */
+export async function ingestCommand(files: string[], g: GlobalOptions, opts: { dryRun: boolean; force?: boolean }): Promise<number> {
+  for (const f of files) if (!(await fileExists(f))) throw new UsageError(`no such file: ${f}`);
+  return withApp(g, async (app) => {
+    await app.target.check();
+    const reports: FileReport[] = [];
+    // One at a time and in the order given: deltas must apply in order.
+    for (const f of files) reports.push(await processFile(app, path.resolve(f), { move: false, reapply: true, dryRun: opts.dryRun, force: opts.force, publish: !opts.dryRun }));
+    const rejected = reports.filter((r) => r.outcome === 'rejected');
+    const invalid = reports.reduce((n, r) => n + (r.publish?.invalid ?? 0), 0);
+    for (const r of reports) {
+      const summary = r.outcome === 'rejected' ? `rejected (${r.errors.length} error(s))` : `${r.outcome}, ${r.result?.records ?? 0} records`;
+      process.stderr.write(`${r.file}: ${summary}\n`);
+      for (const e of r.errors) process.stderr.write(`  ${e.message}${e.context.hint ? `\n    hint: ${e.context.hint}` : ''}\n`);
+    }
+    return rejected.length > 0 || invalid > 0 ? ExitCodes.DATA : ExitCodes.OK;
+  });
+}

@@ -1,0 +1,57 @@
+import type { App } from '../app.ts';
+import { resolveTokens } from '../config/secrets.ts';
+import { startServer } from '../serve/server.ts';
+import { listPageKey } from '../render/keys.ts';
+import { withApp, type GlobalOptions } from './context.ts';
+
+export async function startServeFor(app: App, overrides: { host?: string; port?: number } = {}) {
+  const tokens = resolveTokens(app.cfg);
+  for (const name of tokens.missingEnv) app.log.warn({ env: name }, 'token environment variable is not set; that token is not accepted');
+  if (tokens.hashes.length === 0) app.log.warn('no auth token configured: every request will be refused (401/403)');
+  const server = await startServer({
+    host: overrides.host ?? app.cfg.serve.host,
+    port: overrides.port ?? app.cfg.serve.port,
+    edge: { prefix: app.cfg.prefix, header: app.cfg.auth.header.toLowerCase(), tokenHashes: tokens.hashes },
+    target: app.target,
+    log: app.log.child({ component: 'serve' }),
+  });
+  app.log.info({ url: server.url, prefix: app.cfg.prefix }, 'serving the Pull API');
+  return { ...server, firstLiteral: tokens.firstLiteral };
+}
+
+/**
+ * The demo's "try it" line. Printed to stderr, outside the log, and only when the config asks for it
+ * (printCurl: the bundled sample's public demo token); otherwise the token is a placeholder.
+ */
+export function curlHint(app: App, url: string, firstLiteral: string | undefined): string | undefined {
+  const row = app.store.db
+    .prepare<[], { customer_no: string }>("SELECT customer_no FROM docs WHERE kind = 'order' GROUP BY customer_no ORDER BY count(*) DESC, customer_no LIMIT 1")
+    .get();
+  if (!row) return undefined;
+  const token = app.cfg.serve.printCurl && firstLiteral ? firstLiteral : '<token>';
+  const header = app.cfg.auth.header === 'authorization' ? 'Authorization' : app.cfg.auth.header;
+  return `curl -s -H '${header}: Bearer ${token}' ${url}/${app.cfg.prefix}/${listPageKey(row.customer_no, 'orders', 1)}`;
+}
+
+export async function serveCommand(g: GlobalOptions, opts: { host?: string; port?: number }): Promise<number> {
+  return withApp(g, async (app) => {
+    const server = await startServeFor(app, opts);
+    const hint = curlHint(app, server.url, server.firstLiteral);
+    if (hint) process.stderr.write(`\nTry it:\n  ${hint}\n\n`);
+    await waitForSignal();
+    await server.close();
+    return 0;
+  });
+}
+
+export function waitForSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (sig: NodeJS.Signals) => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(sig);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}

@@ -1,0 +1,151 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ErrorObject } from 'ajv';
+import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { ConfigError } from '../errors.ts';
+import { LINE_FIELDS, type Config, type FeedConfig } from './types.ts';
+import { compileDateFormat } from '../mapping/dates.ts';
+
+export const SCHEMA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schemas');
+
+/** Which config file: --config, then VENDRE_PULL_CONFIG, then ./vendre-pull.yaml. */
+export function resolveConfigPath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(flag ?? env.VENDRE_PULL_CONFIG ?? 'vendre-pull.yaml');
+}
+
+export function loadConfig(file: string): Readonly<Config> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read config file ${file}: ${(err as Error).message}`);
+  }
+  return parseConfig(text, file);
+}
+
+/** Parse, apply defaults, validate against schemas/config.schema.json, resolve paths, freeze. */
+export function parseConfig(text: string, file: string): Readonly<Config> {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const line = e.linePos?.[0]?.line;
+    throw new ConfigError(`${file}${line ? `:${line}` : ''}: YAML syntax: ${e.message.split('\n')[0]}`, undefined, line);
+  }
+  const raw: unknown = doc.toJS() ?? {};
+  const validate = configValidator();
+  if (!validate(raw)) {
+    const err = (validate.errors ?? [])[0]!;
+    throw schemaError(err, doc, lineCounter, file);
+  }
+  const cfg = raw as Omit<Config, 'file'>;
+  const dir = path.dirname(path.resolve(file));
+  const abs = (p: string) => path.resolve(dir, p);
+  const result: Config = {
+    ...cfg,
+    file: path.resolve(file),
+    state: abs(cfg.state),
+    target: abs(cfg.target),
+    folders: { drop: abs(cfg.folders.drop), archive: abs(cfg.folders.archive), quarantine: abs(cfg.folders.quarantine) },
+  };
+  checkSemantics(result, doc, lineCounter, file);
+  return deepFreeze(result);
+}
+
+let compiled: ReturnType<Ajv['compile']> | undefined;
+function configValidator(): ReturnType<Ajv['compile']> {
+  if (!compiled) {
+    const schema = JSON.parse(readFileSync(path.join(SCHEMA_DIR, 'config.schema.json'), 'utf8'));
+    const ajv = new Ajv({ allErrors: false, useDefaults: true, strict: true, strictTuples: false });
+    compiled = ajv.compile(schema);
+  }
+  return compiled;
+}
+
+function schemaError(err: ErrorObject, doc: Document, lc: LineCounter, file: string): ConfigError {
+  const segments = err.instancePath.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
+  let key = segments.join('.');
+  let detail = err.message ?? 'is invalid';
+  if (err.keyword === 'additionalProperties') {
+    const extra = String((err.params as { additionalProperty: string }).additionalProperty);
+    key = key ? `${key}.${extra}` : extra;
+    detail = 'is not a known key';
+    segments.push(extra);
+  } else if (err.keyword === 'required') {
+    const missing = String((err.params as { missingProperty: string }).missingProperty);
+    key = key ? `${key}.${missing}` : missing;
+    detail = 'is required';
+  } else if (err.keyword === 'enum') {
+    detail = `must be one of ${(err.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+  }
+  const line = lineOf(doc, lc, segments);
+  return new ConfigError(`${file}${line ? `:${line}` : ''}: \`${key || '(root)'}\` ${detail}`, key, line);
+}
+
+/** Line of the deepest node of `segments` that exists (the key itself when it is an unknown key). */
+function lineOf(doc: Document, lc: LineCounter, segments: Array<string | number>): number | undefined {
+  for (let n = segments.length; n >= 0; n--) {
+    const node = n === 0 ? doc.contents : doc.getIn(segments.slice(0, n), true);
+    if (isNode(node) && node.range) {
+      // For an unknown key the value node exists; its key is on the same line in block style.
+      return lc.linePos(node.range[0]).line;
+    }
+    if (n === segments.length && n > 0) {
+      // Unknown key: find the pair's key node in the parent map.
+      const parent = n === 1 ? doc.contents : doc.getIn(segments.slice(0, n - 1), true);
+      const items = (parent as { items?: Array<{ key?: { value?: unknown; range?: [number, number, number] } }> } | null)?.items;
+      const pair = items?.find((p) => p.key?.value === segments[n - 1]);
+      if (pair?.key?.range) return lc.linePos(pair.key.range[0]).line;
+    }
+  }
+  return undefined;
+}
+
+/** Rules a JSON Schema cannot say conveniently; errors still name the key and its line. */
+function checkSemantics(cfg: Config, doc: Document, lc: LineCounter, file: string): void {
+  const fail = (segments: Array<string | number>, message: string): never => {
+    const line = lineOf(doc, lc, segments);
+    throw new ConfigError(`${file}${line ? `:${line}` : ''}: \`${segments.join('.')}\` ${message}`, segments.join('.'), line);
+  };
+  try {
+    new Intl.NumberFormat(cfg.locale, { style: 'currency', currency: cfg.currency });
+  } catch {
+    fail(['locale'], `"${cfg.locale}" is not a locale this Node.js knows`);
+  }
+  try {
+    new RegExp(cfg.customerNoPattern);
+  } catch (err) {
+    fail(['customerNoPattern'], `is not a valid regular expression: ${(err as Error).message}`);
+  }
+  const names = new Set<string>();
+  cfg.feeds.forEach((feed: FeedConfig, i) => {
+    const at = (k: string, ...rest: string[]) => ['feeds', i, k, ...rest];
+    if (names.has(feed.name)) fail(at('name'), `"${feed.name}" is used by two feeds`);
+    names.add(feed.name);
+    const hasLineFields = LINE_FIELDS.some((f) => feed.map[f] !== undefined);
+    if (feed.kind === 'orders' || feed.kind === 'invoices') {
+      for (const f of ['customer_no', 'date'] as const) if (!feed.map[f]) fail(at('map'), `needs \`${f}\` for kind ${feed.kind}`);
+    } else if (!feed.map['line.quantity']) {
+      fail(at('map'), `needs \`line.quantity\` for kind ${feed.kind}`);
+    }
+    if (hasLineFields && !feed.map['line.quantity']) fail(at('map'), 'maps line fields but not `line.quantity`');
+    if (feed.format === 'xml' && !feed.recordPath) fail(at('recordPath'), 'is required for format xml');
+    if (feed.format === 'csv' && !feed.header && !feed.columns?.length) fail(at('columns'), 'is required when `header` is false');
+    if (feed.linePath && feed.format !== 'xml') fail(at('linePath'), 'applies to format xml only');
+    if (feed.delete && feed.mode === 'full') fail(at('delete'), 'applies to mode delta only (full mode deletes what is absent)');
+    try {
+      compileDateFormat(feed.dateFormat);
+    } catch (err) {
+      fail(at('dateFormat'), (err as Error).message);
+    }
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { link, mkdir, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { FeedConfig } from '../config/types.ts';
+
+/** `*` and `?` glob, case-insensitive, whole name (chokidar v4 has no globs; we filter ourselves). */
+export function globToRegExp(pattern: string): RegExp {
+  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${body}$`, 'i');
+}
+
+export function feedFor(name: string, feeds: readonly FeedConfig[]): FeedConfig | undefined {
+  return feeds.find((f) => globToRegExp(f.pattern).test(name));
+}
+
+/** Names the inbox never takes: temporary names of writers still at work, our own error reports. */
+export function isIgnoredName(name: string): boolean {
+  return name.startsWith('.') || /\.(tmp|part|partial|filepart|crdownload)$/i.test(name) || name.endsWith('.error.json');
+}
+
+export async function sha256File(file: string): Promise<{ sha256: string; size: number }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of createReadStream(file)) {
+    hash.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return { sha256: hash.digest('hex'), size };
+}
+
+/**
+ * Moves a file into `dir` without ever overwriting: a clash gets `~1`, `~2`, … before the extension
+ * (so the name still matches its feed's pattern on replay). link+unlink makes the claim atomic.
+ */
+export async function moveNoClobber(file: string, dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const ext = path.extname(file);
+  const stem = path.basename(file, ext);
+  for (let n = 0; n < 10000; n++) {
+    const dest = path.join(dir, n === 0 ? `${stem}${ext}` : `${stem}~${n}${ext}`);
+    try {
+      await link(file, dest);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') continue;
+      if (code === 'EXDEV' || code === 'EPERM' || code === 'ENOTSUP') {
+        // Another filesystem (or one without hard links): rename is still safe after an existence check.
+        try {
+          await stat(dest);
+          continue;
+        } catch {
+          await rename(file, dest);
+          return dest;
+        }
+      }
+      throw err;
+    }
+    await unlink(file);
+    return dest;
+  }
+  throw new Error(`no free name for ${file} in ${dir}`);
+}
+
+export function archiveDir(root: string, when: Date): string {
+  const y = String(when.getUTCFullYear());
+  const m = String(when.getUTCMonth() + 1).padStart(2, '0');
+  const d = String(when.getUTCDate()).padStart(2, '0');
+  return path.join(root, y, m, d);
+}
+
+export async function writeErrorReport(movedTo: string, report: unknown): Promise<string> {
+  const file = `${movedTo}.error.json`;
+  await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+  return file;
+}
+
+export interface FileEntry {
+  path: string;
+  name: string;
+  mtimeMs: number;
+  size: number;
+}
+
+/** Files in processing order: oldest mtime first, then name. */
+export function byArrival(a: FileEntry, b: FileEntry): number {
+  return a.mtimeMs - b.mtimeMs || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+}
+
+/** Every archived input file, in the order it was originally processed (day folder, then mtime, then name). */
+export async function listArchive(root: string): Promise<FileEntry[]> {
+  const out: Array<FileEntry & { dir: string }> = [];
+  const walk = async (dir: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    for (const e of entries) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) await walk(full);
+      else if (e.isFile() && !isIgnoredName(e.name)) {
+        const st = await stat(full);
+        out.push({ path: full, name: e.name, mtimeMs: st.mtimeMs, size: st.size, dir });
+      }
+    }
+  };
+  await walk(root);
+  return out.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : byArrival(a, b)));
+}

@@ -1,0 +1,86 @@
+/**
+ * Canonical records: what mapping produces from any export dialect and what the store keeps.
+ * Money and quantities are exact decimal strings ("1234.50", "-3", "0.125"), never floats.
+ */
+
+export type DocKind = 'order' | 'invoice';
+export type FeedKind = 'orders' | 'order_lines' | 'invoices' | 'invoice_lines';
+
+/** Where a record came from, so every error and every published document can point back to it. */
+export interface SourceRef {
+  file: string;
+  /** 1-based physical line where the record starts (CSV row, XML record element). */
+  line: number;
+  /** 1-based record number inside the file (data rows, not counting the header). */
+  record: number;
+}
+
+export interface Address {
+  company?: string;
+  no?: string;
+  reference?: string;
+  address?: string;
+  address2?: string;
+  zipcode?: string;
+  ziparea?: string;
+  /** Plain text in the configured language. */
+  country?: string;
+  /** ISO 3166-1 alpha-3. */
+  country_iso?: string;
+}
+
+export interface DocHeader {
+  id: string;
+  customer_no: string;
+  /** YYYY-MM-DD */
+  date: string;
+  due_date?: string;
+  payment_status?: string;
+  reference?: string;
+  po_number?: string;
+  comment?: string;
+  currency: string;
+  /** Total including VAT as given by the ERP; computed from lines when the export has none. */
+  total?: string;
+  shipping_cost?: string;
+  customer: Address;
+  delivery: Address;
+  /** Orders an invoice belongs to. */
+  order_nos?: string[];
+}
+
+export interface DocLine {
+  /** Row number from the export, when it has one; otherwise arrival order. */
+  no?: string;
+  model?: string;
+  name?: string;
+  quantity: string;
+  /** Unit price excluding VAT. */
+  price?: string;
+  /** Discount in percent of quantity × price. */
+  discount?: string;
+  /** Row total excluding VAT; computed from quantity, price and discount when absent. */
+  row_total?: string;
+  /** VAT rate in percent, e.g. "25". */
+  vat_rate?: string;
+}
+
+/** One mapped source record: a document header, a line, or both (flat layout). */
+export interface MappedRecord {
+  kind: DocKind;
+  /** The document number (for a line: the document it belongs to). */
+  id: string;
+  header?: DocHeader;
+  lines: DocLine[];
+  /** The feed's deletion marker matched: remove the document. */
+  deleted: boolean;
+  source: SourceRef;
+}
+
+export function docKindOf(feed: FeedKind): DocKind {
+  return feed === 'orders' || feed === 'order_lines' ? 'order' : 'invoice';
+}
+
+export function feedCarriesHeaders(feed: FeedKind): boolean {
+  return feed === 'orders' || feed === 'invoices';
+}

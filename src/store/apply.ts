@@ -1,0 +1,162 @@
+import { DataError, ErrorCodes, FileRejected } from '../errors.ts';
+import type { FeedConfig } from '../config/types.ts';
+import { docKindOf, feedCarriesHeaders, type MappedRecord } from '../model.ts';
+import type { RawRecord } from '../readers/types.ts';
+import type { Store } from './db.ts';
+
+export interface ApplyOptions {
+  /** Share of existing documents a full snapshot may delete before it is taken for a truncated export. */
+  maxDeleteShare: number;
+  /** Stop collecting errors after this many. */
+  maxErrors: number;
+  /** Override the deletion guard (replay --force). */
+  force?: boolean;
+  /** Roll back at the end whatever happened (validate). */
+  dryRun?: boolean;
+}
+
+export interface ApplyResult {
+  records: number;
+  upserted: number;
+  deleted: number;
+  /** Customers whose objects must be re-rendered. */
+  dirty: number;
+}
+
+/**
+ * Applies one input file to the store in ONE transaction: either all of its records are in, with
+ * the customers they touch marked dirty, or none are (the file is then rejected with every error found,
+ * up to maxErrors). The file's records stream through; nothing but the ids seen is held in memory.
+ */
+export async function applyFile(
+  store: Store,
+  name: string,
+  feed: FeedConfig,
+  records: AsyncIterable<RawRecord>,
+  map: (raw: RawRecord, file: string) => MappedRecord,
+  opts: ApplyOptions,
+): Promise<ApplyResult> {
+  const kind = docKindOf(feed.kind);
+  const headers = feedCarriesHeaders(feed.kind);
+  const errors: DataError[] = [];
+  const result: ApplyResult = { records: 0, upserted: 0, deleted: 0, dirty: 0 };
+  const dirty = new Set<string>();
+  const markDirty = (c: string) => {
+    if (!dirty.has(c)) {
+      dirty.add(c);
+      store.markDirty(c);
+    }
+  };
+  /** id → customer of the headers this file carried (one customer per id and file). */
+  const seenHeaders = new Map<string, string>();
+  /** ids whose lines this file replaced: the file carries the complete line set of each document it names. */
+  const seenLines = new Map<string, number>();
+  const before = feed.mode === 'full' ? new Set(store.existingIds(kind, headers ? 'docs' : 'lines')) : undefined;
+
+  const apply = (rec: MappedRecord): void => {
+    if (rec.deleted) {
+      const existing = store.getDoc(kind, rec.id);
+      if (existing) markDirty(existing.customer_no);
+      store.deleteDoc(kind, rec.id);
+      store.deleteLines(kind, rec.id);
+      seenLines.delete(rec.id);
+      result.deleted++;
+      return;
+    }
+    if (rec.header) {
+      const customer = rec.header.customer_no;
+      const earlier = seenHeaders.get(rec.id);
+      if (earlier === undefined) {
+        seenHeaders.set(rec.id, customer);
+        const existing = store.getDoc(kind, rec.id);
+        const json = JSON.stringify(rec.header);
+        // A document that moved leaves its old customer's objects.
+        if (existing && existing.customer_no !== customer) markDirty(existing.customer_no);
+        if (!existing || existing.header !== json) {
+          store.upsertDoc(kind, rec.header, json, rec.source);
+          markDirty(customer);
+          result.upserted++;
+        }
+      } else if (earlier !== customer) {
+        throw new DataError(ErrorCodes.RECORD, `${kind} ${rec.id} appears under customer ${earlier} and ${customer} in one file`, {
+          file: rec.source.file,
+          line: rec.source.line,
+          record: rec.source.record,
+          field: 'customer_no',
+          value: customer,
+          rule: 'id-customer-conflict',
+          hint: 'one document belongs to one customer; fix the export',
+        });
+      }
+    }
+    if (rec.lines.length > 0) {
+      let seq = seenLines.get(rec.id);
+      if (seq === undefined) {
+        store.deleteLines(kind, rec.id);
+        seq = 0;
+      }
+      for (const line of rec.lines) store.insertLine(kind, rec.id, seq++, line, rec.source);
+      seenLines.set(rec.id, seq);
+      const owner = rec.header?.customer_no ?? store.getDoc(kind, rec.id)?.customer_no;
+      // Lines whose header has not arrived yet wait in the store; the header's arrival marks the customer.
+      if (owner) markDirty(owner);
+    }
+  };
+
+  store.db.exec('BEGIN IMMEDIATE');
+  let committed = false;
+  try {
+    try {
+      for await (const raw of records) {
+        result.records++;
+        let rec: MappedRecord;
+        try {
+          rec = map(raw, name);
+          // After the first error nothing will be committed; keep mapping to report more errors at once.
+          if (errors.length === 0) apply(rec);
+        } catch (err) {
+          if (!(err instanceof DataError)) throw err;
+          errors.push(err);
+          if (errors.length >= opts.maxErrors) break;
+        }
+      }
+    } catch (err) {
+      // A structural error of the reader (broken quote, bad encoding) ends the file.
+      if (!(err instanceof DataError)) throw err;
+      errors.push(err);
+    }
+    if (errors.length > 0) throw new FileRejected(name, errors);
+
+    if (before) {
+      const seen = headers ? seenHeaders : seenLines;
+      const absent = [...before].filter((id) => !seen.has(id));
+      const share = opts.maxDeleteShare;
+      if (absent.length > 0 && absent.length > share * before.size && !opts.force) {
+        throw new FileRejected(name, [
+          new DataError(ErrorCodes.DELETE_GUARD, `full snapshot would delete ${absent.length} of ${before.size} ${kind}s (more than ${Math.round(share * 100)} %); suspected truncated export`, {
+            file: name,
+            rule: 'max-delete-share',
+            hint: 'check the export; if the deletions are real, run `vendre-pull replay --force` or raise maxDeleteShare',
+          }),
+        ]);
+      }
+      for (const id of absent) {
+        const owner = store.getDoc(kind, id)?.customer_no;
+        if (owner) markDirty(owner);
+        if (headers) store.deleteDoc(kind, id);
+        store.deleteLines(kind, id);
+        result.deleted++;
+      }
+    }
+    result.dirty = dirty.size;
+    if (opts.dryRun) {
+      store.db.exec('ROLLBACK');
+    } else {
+      store.db.exec('COMMIT');
+    }
+    committed = true;
+    return result;
+  } finally {
+    if (!committed && store.db.inTransaction) store.db.exec('ROLLBACK');
+  }
+}
