@@ -42,7 +42,8 @@ export function createMapper(feed: FeedConfig, ctx: MapperContext): (raw: RawRec
       const text = (field: CanonicalField): string | undefined => {
         const source = feed.map[field];
         if (source === undefined) return undefined;
-        const value = fields[source]?.trim();
+        // Line breaks inside quoted fields arrive as the ERP wrote them (often CRLF); publish them as \n.
+        const value = fields[source]?.trim().replace(/\r\n?/g, '\n');
         return value ? value : undefined;
       };
       const required = (field: CanonicalField): string => {

@@ -14,6 +14,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { pipeline, Transform, type TransformCallback } from 'node:stream';
+import { TextDecoder } from 'node:util';
 import iconv from 'iconv-lite';
 import type { Encoding } from '../config/types.ts';
 import { DataError, ErrorCodes } from '../errors.ts';

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { decide, type EdgeConfig } from '../edge/decide.ts';
 import type { LocalTarget } from '../publish/local.ts';
+import { ConfigError } from '../errors.ts';
 
 export interface ServeOptions {
   host: string;
@@ -65,11 +66,11 @@ export async function startServer(opts: ServeOptions): Promise<{ server: http.Se
     );
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'EADDRINUSE' || err.code === 'EACCES'
+        ? new ConfigError(`serve: cannot listen on ${opts.host}:${opts.port} (${err.code}); set serve.port or stop the other process`, 'serve.port')
+        : err));
+    server.listen(opts.port, opts.host, () => resolve());
   });
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;

@@ -60,7 +60,7 @@ export async function applyFile(
       store.deleteDoc(kind, rec.id);
       store.deleteLines(kind, rec.id);
       seenLines.delete(rec.id);
-      result.deleted++;
+      if (existing) result.deleted++;
       return;
     }
     if (rec.header) {

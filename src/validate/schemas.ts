@@ -12,7 +12,8 @@ export type DocumentValidator = (type: DocumentType, body: unknown) => string | 
 
 /** Compiles the document schemas in `schemas/` once; returns a check that gives the first error or undefined. */
 export function createValidator(dir = SCHEMA_DIR): DocumentValidator {
-  const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
+  // strictRequired off: documents compose shared definitions with allOf, where `required` names properties declared beside it.
+  const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true });
   addFormats(ajv);
   const load = (name: string) => JSON.parse(readFileSync(path.join(dir, `${name}.schema.json`), 'utf8'));
   ajv.addSchema(load('defs'));
