@@ -72,8 +72,9 @@ export async function applyFile(
         const json = JSON.stringify(rec.header);
         // A document that moved leaves its old customer's objects.
         if (existing && existing.customer_no !== customer) markDirty(existing.customer_no);
+        // Written even when unchanged, so the document points at the latest file and line that carried it.
+        store.upsertDoc(kind, rec.header, json, rec.source);
         if (!existing || existing.header !== json) {
-          store.upsertDoc(kind, rec.header, json, rec.source);
           markDirty(customer);
           result.upserted++;
         }

@@ -1,0 +1,89 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { processFile } from '../../src/pipeline.ts';
+import { publishDirty } from '../../src/publish/cycle.ts';
+import type { PutOptions, Target } from '../../src/publish/target.ts';
+import { appIn, FLAT_HEADER, FLAT_ORDERS_FEED, flatRow, tmpDir, writeBytes } from '../helpers.ts';
+
+const csv = (...rows: string[]) => `${[FLAT_HEADER, ...rows].join('\n')}\n`;
+
+/** Records the calls a publish makes, then passes them on to the real local target. */
+function recording(inner: Target) {
+  const calls: string[] = [];
+  const target: Target = {
+    description: inner.description,
+    check: () => inner.check(),
+    put: async (key: string, body: Buffer, opts: PutOptions) => {
+      calls.push(`put ${key}`);
+      await inner.put(key, body, opts);
+    },
+    delete: async (keys: string[]) => {
+      calls.push(...keys.map((k) => `delete ${k}`));
+      await inner.delete(keys);
+    },
+  };
+  return { target, calls };
+}
+
+test('documents are written before the lists that point to them; deletions come last', async () => {
+  const dir = tmpDir('vp-cycle');
+  const app = appIn(dir, `feeds:${FLAT_ORDERS_FEED}`);
+  const file = (name: string, text: string) => writeBytes(path.join(dir, 'in'), name, text);
+  await processFile(app, file('orders1.csv', csv(flatRow({ id: '1', c: 'C1', date: '20250102' }))), { move: false, publish: true });
+  await processFile(app, file('orders2.csv', csv(flatRow({ id: '1', c: 'C1', date: '20250102', status: 'Makulerad' }), flatRow({ id: '2', c: 'C1', date: '20240105' }))), { move: false, publish: false });
+  const { target, calls } = recording(app.target);
+  const stats = await publishDirty({ ...app.publishContext(), target });
+  assert.deepEqual(calls, [
+    'put customers/C1/orders/2.json',
+    'put customers/C1/orders/pages/1.json',
+    'put customers/C1/orders/years/2024/pages/1.json',
+    'delete customers/C1/orders/1.json',
+    'delete customers/C1/orders/years/2025/pages/1.json',
+  ]);
+  assert.equal(stats.deleted, 2);
+  assert.equal(app.store.dirtyCustomers().length, 0);
+  app.close();
+});
+
+test('a document that fails its schema is not published, keeps its previous version, and is reported with its source line', async () => {
+  const dir = tmpDir('vp-cycle');
+  const app = appIn(dir, `feeds:${FLAT_ORDERS_FEED}`);
+  const f1 = writeBytes(path.join(dir, 'in'), 'orders1.csv', csv(flatRow({ id: '1', c: 'C1', date: '20250102' })));
+  await processFile(app, f1, { move: false, publish: true });
+  const key = 'customers/C1/orders/1.json';
+  const before = readFileSync(app.target.pathOf(key));
+  const f2 = writeBytes(path.join(dir, 'in'), 'orders2.csv', csv(flatRow({ id: '1', c: 'C1', date: '20250102', qty: '3' })));
+  await processFile(app, f2, { move: false, publish: false });
+  // Fault injection: the schema check refuses this one order.
+  const ctx = app.publishContext();
+  const validate = (type: Parameters<typeof ctx.validate>[0], body: unknown) =>
+    type === 'order' ? 'order does not match schemas/order.schema.json: injected' : ctx.validate(type, body);
+  const stats = await publishDirty({ ...ctx, validate });
+  assert.equal(stats.invalid, 1);
+  assert.ok(readFileSync(app.target.pathOf(key)).equals(before), 'the old version stays');
+  const row = app.store.db.prepare('SELECT key, message, src_file, src_line FROM publish_errors').get();
+  assert.deepEqual(row, { key, message: 'order does not match schemas/order.schema.json: injected', src_file: 'orders2.csv', src_line: 2 });
+  // Fixed on the next cycle: published, and the report is gone.
+  app.store.markDirty('C1');
+  await publishDirty(app.publishContext());
+  assert.ok(!readFileSync(app.target.pathOf(key)).equals(before));
+  assert.equal(app.store.db.prepare('SELECT count(*) FROM publish_errors').pluck().get(), 0);
+  app.close();
+});
+
+test('a failed write leaves the customer dirty and the manifest unchanged, so the next cycle converges', async () => {
+  const dir = tmpDir('vp-cycle');
+  const app = appIn(dir, `feeds:${FLAT_ORDERS_FEED}`);
+  const f1 = writeBytes(path.join(dir, 'in'), 'orders1.csv', csv(flatRow({ id: '1', c: 'C1', date: '20250102' })));
+  await processFile(app, f1, { move: false, publish: false });
+  const failing: Target = { ...app.target, description: 'failing', check: async () => {}, delete: async () => {}, put: async () => { throw new Error('disk full (injected)'); } };
+  await assert.rejects(publishDirty({ ...app.publishContext(), target: failing }), /disk full/);
+  assert.deepEqual(app.store.dirtyCustomers(), ['C1']);
+  assert.equal(app.store.db.prepare('SELECT count(*) FROM manifest').pluck().get(), 0);
+  await publishDirty(app.publishContext());
+  assert.ok(existsSync(app.target.pathOf('customers/C1/orders/1.json')));
+  assert.deepEqual(app.store.dirtyCustomers(), []);
+  app.close();
+});
