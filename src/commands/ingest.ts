@@ -12,7 +12,7 @@ export async function ingestCommand(files: string[], g: GlobalOptions, opts: { d
     // One at a time and in the order given: deltas must apply in order.
     for (const f of files) reports.push(await processFile(app, path.resolve(f), { move: false, reapply: true, dryRun: opts.dryRun, force: opts.force, publish: !opts.dryRun }));
     const rejected = reports.filter((r) => r.outcome === 'rejected');
-    const invalid = reports.reduce((n, r) => n + (r.publish?.invalid ?? 0), 0);
+    const invalid = reports.reduce((n, r) => n + (r.plan?.invalid ?? 0), 0);
     for (const r of reports) {
       const summary = r.outcome === 'rejected' ? `rejected (${r.errors.length} error(s))` : `${r.outcome}, ${r.result?.records ?? 0} records`;
       process.stderr.write(`${r.file}: ${summary}\n`);

@@ -12,7 +12,7 @@ import { withApp, type GlobalOptions } from './context.ts';
 export async function replayCommand(g: GlobalOptions, opts: { fresh?: boolean; force?: boolean }): Promise<number> {
   return withApp(g, async (app) => {
     await app.target.check();
-    const files = await listArchive(app.cfg.folders.archive);
+    const files = await listArchive(app.cfg.folders.archive, app.cfg.inbox.markers);
     if (opts.fresh) {
       app.store.transaction(() => {
         app.store.db.exec('INSERT OR IGNORE INTO dirty (customer_no) SELECT DISTINCT customer_no FROM docs UNION SELECT DISTINCT customer_no FROM manifest');
@@ -22,7 +22,7 @@ export async function replayCommand(g: GlobalOptions, opts: { fresh?: boolean; f
     app.log.info({ files: files.length, fresh: !!opts.fresh }, 'replaying archive');
     let rejected = 0;
     for (const f of files) {
-      const r = await processFile(app, f.path, { move: false, reapply: true, force: opts.force, publish: false });
+      const r = await processFile(app, f.path, { move: false, reapply: true, force: opts.force, publish: false, record: false });
       if (r.outcome === 'rejected') rejected++;
     }
     const stats = await publishDirty(app.publishContext());

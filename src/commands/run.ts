@@ -2,23 +2,30 @@ import { copyFile, mkdir, readdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { App } from '../app.ts';
 import { Inbox } from '../inbox/watch.ts';
-import { isIgnoredName, sha256File } from '../inbox/files.ts';
+import { feedFor, isIgnoredName, sha256File } from '../inbox/files.ts';
 import { processFile } from '../pipeline.ts';
 import { publishDirty } from '../publish/cycle.ts';
+import { drainOutbox } from '../publish/drain.ts';
+import { ApplyAborted } from '../store/apply.ts';
 import { curlHint, startServeFor, waitForSignal } from './serve.ts';
 import { withApp, type GlobalOptions } from './context.ts';
 
 /**
- * `run`: the daemon. Health-checks the target, publishes what a previous run left dirty, serves the
- * target, and takes complete files from the drop folder one at a time until SIGINT/SIGTERM.
+ * `run`: the daemon. Health-checks the target, finishes what a previous run left (dirty customers,
+ * the outbox), serves the target, and takes complete files from the drop folder one at a time.
+ * SIGINT/SIGTERM: stop taking files, roll back the file in hand (it is taken again next start),
+ * publish what is queued within inbox.shutdownMs, exit 0. A second signal exits at once; the
+ * store's transactions keep that safe too.
  */
 export async function runCommand(g: GlobalOptions, opts: { seed?: string; serve: boolean }): Promise<number> {
   return withApp(g, async (app) => {
     const { cfg, log } = app;
     await app.target.check();
     for (const dir of Object.values(cfg.folders)) await mkdir(dir, { recursive: true });
-    const leftover = await publishDirty(app.publishContext());
-    if (leftover.customers) log.info({ ...leftover }, 'published what the previous run left dirty');
+    const stopApply = new AbortController();
+    const stopDrain = new AbortController();
+    const leftover = await publishDirty({ ...app.publishContext(), signal: stopDrain.signal });
+    if (leftover.customers || leftover.written || leftover.deleted) log.info({ ...leftover }, 'published what the previous run left');
     if (opts.seed) await seedInbox(app, opts.seed);
 
     const server = opts.serve ? await startServeFor(app) : undefined;
@@ -37,22 +44,37 @@ export async function runCommand(g: GlobalOptions, opts: { seed?: string; serve:
       stableMs: cfg.inbox.stableMs,
       rescanMs: cfg.inbox.rescanMs,
       usePolling: cfg.inbox.usePolling,
+      markers: cfg.inbox.markers,
+      order: cfg.inbox.order,
+      completion: (name) => feedFor(name, cfg.feeds)?.complete ?? 'stable',
       log,
       handle: async (file) => {
-        await processFile(app, file, { move: true, publish: true });
+        try {
+          await processFile(app, file, { move: true, publish: true, signal: stopApply.signal, drainSignal: stopDrain.signal });
+        } catch (err) {
+          if (!(err instanceof ApplyAborted)) throw err;
+          log.info({ file: path.basename(file) }, 'stopping: file rolled back; it is taken again at the next start');
+          return;
+        }
         hint();
       },
     });
     await inbox.start();
     const signal = await waitForSignal();
-    log.info({ signal }, 'stopping: finishing the file in hand');
-    // A second signal while we finish leaves at once; the store transaction keeps the state consistent.
-    const again = () => process.exit(130);
+    log.info({ signal, shutdownMs: cfg.inbox.shutdownMs }, 'stopping');
+    const again = () => {
+      log.warn('second signal: exiting now; queued publishing resumes at the next start');
+      process.exit(130);
+    };
     process.once('SIGINT', again);
     process.once('SIGTERM', again);
+    stopApply.abort();
+    const deadline = setTimeout(() => stopDrain.abort(), cfg.inbox.shutdownMs);
     await inbox.stop();
+    const rest = await drainOutbox(app.store, app.target, log, { signal: stopDrain.signal });
+    clearTimeout(deadline);
     await server?.close();
-    log.info('stopped');
+    log.info({ outbox: rest.remaining }, rest.remaining ? 'stopped; outbox entries stay queued for the next start' : 'stopped');
     return 0;
   });
 }
@@ -63,7 +85,7 @@ export async function runCommand(g: GlobalOptions, opts: { seed?: string; serve:
  * renamed into place, the same way a careful ERP job would deliver them.
  */
 async function seedInbox(app: App, dir: string): Promise<void> {
-  const names = (await readdir(dir)).filter((n) => !isIgnoredName(n)).sort();
+  const names = (await readdir(dir)).filter((n) => !isIgnoredName(n, app.cfg.inbox.markers)).sort();
   for (const name of names) {
     const src = path.join(dir, name);
     const { sha256 } = await sha256File(src);

@@ -28,6 +28,8 @@ export interface FeedConfig {
   dateFormat: string;
   numberFormat: 'comma' | 'dot';
   mode: 'delta' | 'full';
+  onError: 'reject-file' | 'skip-record';
+  complete: 'stable' | 'marker' | 'rename';
   maxDeleteShare?: number;
   currency?: string;
   delete?: { column: string; values: string[] };
@@ -47,7 +49,7 @@ export interface Config {
   target: string;
   customerNoPattern: string;
   folders: { drop: string; archive: string; quarantine: string };
-  inbox: { stableMs: number; rescanMs: number; usePolling: boolean };
+  inbox: { stableMs: number; rescanMs: number; usePolling: boolean; markers: string[]; order: 'mtime' | 'name'; shutdownMs: number };
   ingest: { maxDeleteShare: number; maxErrors: number };
   serve: { host: string; port: number; printCurl: boolean };
   auth: { header: string; tokens: TokenSource[] };

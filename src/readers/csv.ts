@@ -46,7 +46,8 @@ export async function* readCsv(file: string, opts: ReaderOptions, limits: Reader
       pos.names = headerNames(values, opts.columns, pos, line, maxColumns);
       return null; // the header row is not a record
     }
-    if (values.length !== pos.names.length) throw columnCountError(pos, line, values, opts.delimiter);
+    // The row's extent is known, so the reader can go on: the caller decides (onError) what it costs.
+    if (values.length !== pos.names.length) return { line, record: ++pos.records, fields: {}, error: columnCountError(pos, line, values, opts.delimiter) };
     const fields: Record<string, string> = {};
     for (let i = 0; i < values.length; i++) setField(fields, pos.names[i]!, values[i]!);
     return { line, record: ++pos.records, fields };
@@ -74,7 +75,8 @@ function createParser(opts: ReaderOptions, limits: ReaderLimits): Parser {
       escape: opts.quote || null,
       bom: true,
       columns: false,
-      relax_column_count: false,
+      // Column counts are checked per record in onRecord, so a bad row can be skipped (onError: skip-record).
+      relax_column_count: true,
       skip_empty_lines: true,
       // Explicit, so a file mixing CRLF and LF rows still splits right (auto-detection takes the first one seen).
       record_delimiter: ['\r\n', '\n', '\r'],
@@ -168,7 +170,7 @@ function columnCountError(pos: Position, line: number, values: string[], delimit
   return new DataError(ErrorCodes.CSV, `expected ${pos.names?.length ?? '?'} columns, got ${values.length}`, {
     file: pos.file,
     line,
-    record: pos.records + 1,
+    record: pos.records,
     value: values.join(delimiter),
     rule: 'column-count',
     hint: 'a delimiter inside an unquoted value, or a missing/extra delimiter on this line',

@@ -17,6 +17,11 @@ export interface RawRecord {
   fields: Record<string, string>;
   /** XML only, when feed.linePath is set: each line element flattened, in document order. */
   lines?: RawLine[];
+  /**
+   * Set when this record is broken in a way the reader can step over (a CSV row with the wrong
+   * number of columns): the caller rejects the file or skips the record, as the feed's onError says.
+   */
+  error?: import('../errors.ts').DataError;
 }
 
 export type ReaderOptions = Pick<FeedConfig, 'format' | 'encoding' | 'delimiter' | 'quote' | 'header' | 'columns' | 'recordPath' | 'linePath'>;

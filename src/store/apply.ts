@@ -13,6 +13,20 @@ export interface ApplyOptions {
   force?: boolean;
   /** Roll back at the end whatever happened (validate). */
   dryRun?: boolean;
+  /** reject-file: any bad record rejects the file; skip-record: bad records are skipped and reported. */
+  onError?: 'reject-file' | 'skip-record';
+  /** Aborting rolls the file back (shutdown); it stays where it is and is taken again later. */
+  signal?: AbortSignal;
+  /** Runs inside the transaction after the records are applied (publish planning, the file's history row). */
+  beforeCommit?: (result: ApplyResult) => void;
+}
+
+/** The file was rolled back because the process is stopping. */
+export class ApplyAborted extends Error {
+  constructor(file: string) {
+    super(`${file}: stopped before the end; rolled back`);
+    this.name = 'ApplyAborted';
+  }
 }
 
 export interface ApplyResult {
@@ -21,6 +35,8 @@ export interface ApplyResult {
   deleted: number;
   /** Customers whose objects must be re-rendered. */
   dirty: number;
+  /** Records skipped under onError: skip-record, with their errors. */
+  skipped: DataError[];
 }
 
 /**
@@ -39,7 +55,8 @@ export async function applyFile(
   const kind = docKindOf(feed.kind);
   const headers = feedCarriesHeaders(feed.kind);
   const errors: DataError[] = [];
-  const result: ApplyResult = { records: 0, upserted: 0, deleted: 0, dirty: 0 };
+  const result: ApplyResult = { records: 0, upserted: 0, deleted: 0, dirty: 0, skipped: [] };
+  const skip = opts.onError === 'skip-record';
   const dirty = new Set<string>();
   const markDirty = (c: string) => {
     if (!dirty.has(c)) {
@@ -51,6 +68,8 @@ export async function applyFile(
   const seenHeaders = new Map<string, string>();
   /** ids whose lines this file replaced: the file carries the complete line set of each document it names. */
   const seenLines = new Map<string, number>();
+  /** Ids this file carries (headers for header feeds, line sets for line feeds): what a full snapshot keeps. */
+  const present = new Set<string>();
   const before = feed.mode === 'full' ? new Set(store.existingIds(kind, headers ? 'docs' : 'lines')) : undefined;
 
   const apply = (rec: MappedRecord): void => {
@@ -68,6 +87,7 @@ export async function applyFile(
       const earlier = seenHeaders.get(rec.id);
       if (earlier === undefined) {
         seenHeaders.set(rec.id, customer);
+        present.add(rec.id);
         const existing = store.getDoc(kind, rec.id);
         const json = JSON.stringify(rec.header);
         // A document that moved leaves its old customer's objects.
@@ -98,6 +118,7 @@ export async function applyFile(
       }
       for (const line of rec.lines) store.insertLine(kind, rec.id, seq++, line, rec.source);
       seenLines.set(rec.id, seq);
+      if (!headers) present.add(rec.id);
       const owner = rec.header?.customer_no ?? store.getDoc(kind, rec.id)?.customer_no;
       // Lines whose header has not arrived yet wait in the store; the header's arrival marks the customer.
       if (owner) markDirty(owner);
@@ -109,18 +130,31 @@ export async function applyFile(
   try {
     try {
       for await (const raw of records) {
+        if (opts.signal?.aborted) throw new ApplyAborted(name);
         result.records++;
-        let rec: MappedRecord;
         try {
-          rec = map(raw, name);
+          if (raw.error) throw raw.error;
+          const rec = map(raw, name);
           // After the first error nothing will be committed; keep mapping to report more errors at once.
           if (errors.length === 0) apply(rec);
         } catch (err) {
           if (!(err instanceof DataError)) throw err;
+          if (skip) {
+            result.skipped.push(err);
+            // In a full snapshot a skipped document is still present: it must not be deleted as absent.
+            const id = raw.fields[feed.map.id]?.trim();
+            if (id) present.add(id);
+            if (result.skipped.length >= opts.maxErrors) {
+              errors.push(new DataError(ErrorCodes.RECORD, `more than ${opts.maxErrors} bad records; the file is rejected as a whole`, { file: name, rule: 'max-errors' }));
+              break;
+            }
+            continue;
+          }
           errors.push(err);
           if (errors.length >= opts.maxErrors) break;
         }
       }
+
     } catch (err) {
       // A structural error of the reader (broken quote, bad encoding) ends the file.
       if (!(err instanceof DataError)) throw err;
@@ -129,8 +163,7 @@ export async function applyFile(
     if (errors.length > 0) throw new FileRejected(name, errors);
 
     if (before) {
-      const seen = headers ? seenHeaders : seenLines;
-      const absent = [...before].filter((id) => !seen.has(id));
+      const absent = [...before].filter((id) => !present.has(id));
       const share = opts.maxDeleteShare;
       if (absent.length > 0 && absent.length > share * before.size && !opts.force) {
         throw new FileRejected(name, [
@@ -150,6 +183,7 @@ export async function applyFile(
       }
     }
     result.dirty = dirty.size;
+    opts.beforeCommit?.(result);
     if (opts.dryRun) {
       store.db.exec('ROLLBACK');
     } else {

@@ -53,6 +53,15 @@ function migrate(db: Db): void {
       finished_at TEXT NOT NULL
     );
     CREATE INDEX IF NOT EXISTS files_by_sha ON files (sha256, outcome);
+    -- Writes and deletes decided but not yet confirmed by the target. Filled in the same transaction
+    -- as the records that caused them; an entry leaves only when the target confirmed it.
+    -- phase: 0 documents, 1 lists (after the documents they point to), 2 deletes (last).
+    CREATE TABLE IF NOT EXISTS outbox (
+      key TEXT PRIMARY KEY, customer_no TEXT NOT NULL, op TEXT NOT NULL CHECK (op IN ('put', 'delete')),
+      phase INTEGER NOT NULL, sha256 TEXT, body BLOB, content_type TEXT,
+      attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT
+    ) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS outbox_by_phase ON outbox (phase, key);
     -- Problems of the last publish cycle (documents that failed their schema), for status.
     CREATE TABLE IF NOT EXISTS publish_errors (
       key TEXT PRIMARY KEY, customer_no TEXT NOT NULL, message TEXT NOT NULL, src_file TEXT, src_line INTEGER
@@ -68,6 +77,17 @@ export interface StoredDoc {
   header: DocHeader;
   lines: DocLine[];
   source: SourceRef;
+}
+
+export interface OutboxEntry {
+  key: string;
+  customer_no: string;
+  op: 'put' | 'delete';
+  phase: number;
+  sha256: string | null;
+  body: Buffer | null;
+  content_type: string | null;
+  attempts: number;
 }
 
 export interface FileOutcome {
@@ -106,7 +126,13 @@ export class Store {
       ),
       insertFile: db.prepare(`INSERT INTO files (name, feed, sha256, size, outcome, records, moved_to, error, finished_at)
         VALUES (@name, @feed, @sha256, @size, @outcome, @records, @moved_to, @error, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
-      ingestedSha: db.prepare<[string], { name: string }>("SELECT name FROM files WHERE sha256 = ? AND outcome = 'ingested' LIMIT 1"),
+      ingestedSha: db.prepare<[string], { seq: number; name: string; moved_to: string | null }>(
+        "SELECT seq, name, moved_to FROM files WHERE sha256 = ? AND outcome = 'ingested' ORDER BY moved_to IS NULL DESC, seq DESC LIMIT 1",
+      ),
+      queue: db.prepare(`INSERT INTO outbox (key, customer_no, op, phase, sha256, body, content_type) VALUES (@key, @customer_no, @op, @phase, @sha256, @body, @content_type)
+        ON CONFLICT (key) DO UPDATE SET customer_no = excluded.customer_no, op = excluded.op, phase = excluded.phase, sha256 = excluded.sha256,
+          body = excluded.body, content_type = excluded.content_type, attempts = 0, last_error = NULL`),
+      unqueue: db.prepare('DELETE FROM outbox WHERE key = ?'),
     };
   }
 
@@ -204,13 +230,65 @@ export class Store {
     this.db.prepare('DELETE FROM publish_errors WHERE customer_no = ?').run(customerNo);
   }
 
-  recordFile(outcome: FileOutcome): void {
-    this.stmts.insertFile.run(outcome);
+  /** Queue a write; replaces whatever was queued for the key (the newest decision wins). */
+  queuePut(key: string, customerNo: string, phase: 0 | 1, sha256: string, body: Buffer, contentType: string): void {
+    this.stmts.queue.run({ key, customer_no: customerNo, op: 'put', phase, sha256, body, content_type: contentType });
   }
 
-  /** Name of an earlier file with the same bytes that was ingested, if any. */
-  ingestedWithSha(sha256: string): string | undefined {
-    return this.stmts.ingestedSha.get(sha256)?.name;
+  queueDelete(key: string, customerNo: string): void {
+    this.stmts.queue.run({ key, customer_no: customerNo, op: 'delete', phase: 2, sha256: null, body: null, content_type: null });
+  }
+
+  unqueue(key: string): void {
+    this.stmts.unqueue.run(key);
+  }
+
+  /** Pending entries of one customer: key -> sha256 (null for a delete). */
+  queuedOf(customerNo: string): Map<string, string | null> {
+    const rows = this.db.prepare<[string], { key: string; sha256: string | null }>('SELECT key, sha256 FROM outbox WHERE customer_no = ?').all(customerNo);
+    return new Map(rows.map((r) => [r.key, r.sha256]));
+  }
+
+  /** The next entries to send, lowest phase first; only entries of that phase. */
+  nextOutbox(limit: number): OutboxEntry[] {
+    return this.db
+      .prepare<[number], OutboxEntry>('SELECT key, customer_no, op, phase, sha256, body, content_type, attempts FROM outbox WHERE phase = (SELECT min(phase) FROM outbox) ORDER BY key LIMIT ?')
+      .all(limit);
+  }
+
+  outboxDepth(): number {
+    return this.db.prepare('SELECT count(*) FROM outbox').pluck().get() as number;
+  }
+
+  /** The target confirmed the entry: the manifest takes it over, in one transaction. */
+  confirm(entry: OutboxEntry, size: number): void {
+    this.transaction(() => {
+      if (entry.op === 'put') this.setManifest(entry.key, entry.customer_no, entry.sha256!, size);
+      else this.removeManifest(entry.key);
+      // Only if nothing newer was queued for the key meanwhile.
+      this.db.prepare('DELETE FROM outbox WHERE key = ? AND op = ? AND sha256 IS ?').run(entry.key, entry.op, entry.sha256);
+    });
+  }
+
+  failed(key: string, message: string): void {
+    this.db.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE key = ?').run(message, key);
+  }
+
+  /**
+   * The earlier ingest of the same bytes, if any. `moved_to` null means it was applied but never
+   * archived: the daemon stopped in between, and this is the same file coming back.
+   */
+  ingestedWithSha(sha256: string): { seq: number; name: string; moved_to: string | null } | undefined {
+    return this.stmts.ingestedSha.get(sha256);
+  }
+
+  /** Records the file and returns its row number; outcome rows of ingested files are written in their transaction. */
+  recordFileRow(outcome: FileOutcome): number {
+    return Number(this.stmts.insertFile.run(outcome).lastInsertRowid);
+  }
+
+  setMovedTo(seq: number, movedTo: string): void {
+    this.db.prepare('UPDATE files SET moved_to = ? WHERE seq = ?').run(movedTo, seq);
   }
 
   transaction<T>(fn: () => T): T {

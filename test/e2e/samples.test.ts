@@ -42,7 +42,7 @@ test('the bundled samples publish valid documents with the Pull API fields, and 
   const reports = await ingestSamples(app);
   for (const r of reports) {
     assert.equal(r.outcome, 'ingested', `${r.file}: ${r.errors.map((e) => e.message).join('\n')}`);
-    assert.equal(r.publish?.invalid, 0, r.file);
+    assert.equal(r.plan?.invalid, 0, r.file);
   }
   const files = walk(app.target.root);
   const validate = createValidator();

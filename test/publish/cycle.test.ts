@@ -73,17 +73,23 @@ test('a document that fails its schema is not published, keeps its previous vers
   app.close();
 });
 
-test('a failed write leaves the customer dirty and the manifest unchanged, so the next cycle converges', async () => {
+test('a failed write stays in the outbox with the manifest unchanged, and the next cycle converges', async () => {
   const dir = tmpDir('vp-cycle');
   const app = appIn(dir, `feeds:${FLAT_ORDERS_FEED}`);
   const f1 = writeBytes(path.join(dir, 'in'), 'orders1.csv', csv(flatRow({ id: '1', c: 'C1', date: '20250102' })));
   await processFile(app, f1, { move: false, publish: false });
   const failing: Target = { ...app.target, description: 'failing', check: async () => {}, delete: async () => {}, put: async () => { throw new Error('disk full (injected)'); } };
-  await assert.rejects(publishDirty({ ...app.publishContext(), target: failing }), /disk full/);
-  assert.deepEqual(app.store.dirtyCustomers(), ['C1']);
-  assert.equal(app.store.db.prepare('SELECT count(*) FROM manifest').pluck().get(), 0);
-  await publishDirty(app.publishContext());
+  const stats = await publishDirty({ ...app.publishContext(), target: failing });
+  assert.ok(stats.failed >= 1);
+  assert.equal(stats.written, 0);
+  assert.ok(stats.remaining >= 3, 'the document and its lists are still queued');
+  assert.equal(app.store.db.prepare('SELECT count(*) FROM manifest').pluck().get(), 0, 'nothing is marked published that the target did not confirm');
+  const row = app.store.db.prepare("SELECT attempts, last_error FROM outbox WHERE key = 'customers/C1/orders/1.json'").get();
+  assert.deepEqual(row, { attempts: 1, last_error: 'disk full (injected)' });
+  assert.ok(!existsSync(app.target.pathOf('customers/C1/orders/pages/1.json')), 'no list went out ahead of its document');
+  const again = await publishDirty(app.publishContext());
+  assert.equal(again.remaining, 0);
   assert.ok(existsSync(app.target.pathOf('customers/C1/orders/1.json')));
-  assert.deepEqual(app.store.dirtyCustomers(), []);
+  assert.equal(app.store.outboxDepth(), 0);
   app.close();
 });

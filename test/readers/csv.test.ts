@@ -20,7 +20,11 @@ const base: ReaderOptions = { format: 'csv', encoding: 'utf-8', delimiter: ';', 
 
 async function read(file: string, opts: Partial<ReaderOptions> = {}): Promise<RawRecord[]> {
   const out: RawRecord[] = [];
-  for await (const r of readCsv(file, { ...base, ...opts })) out.push(r);
+  for await (const r of readCsv(file, { ...base, ...opts })) {
+    // A record the reader could step over carries its error; here, as in reject-file, it ends the read.
+    if (r.error) throw r.error;
+    out.push(r);
+  }
   return out;
 }
 
@@ -263,4 +267,15 @@ test('readRecords dispatches on format', async () => {
   const out: RawRecord[] = [];
   for await (const r of readRecords(file, base)) out.push(r);
   assert.deepEqual(out, [{ line: 2, record: 1, fields: { a: '1' } }]);
+});
+
+test('a row with the wrong column count is handed over with its error, and the rows after it are still read', async () => {
+  const file = write('a;b\n1;2\n3;4;5\n6;7\n');
+  const out: RawRecord[] = [];
+  for await (const r of readCsv(file, base)) out.push(r);
+  assert.equal(out.length, 3);
+  assert.equal(out[1]?.error?.context.rule, 'column-count');
+  assert.equal(out[1]?.error?.context.line, 3);
+  assert.equal(out[1]?.line, 3);
+  assert.deepEqual(out[2]?.fields, { a: '6', b: '7' });
 });

@@ -56,7 +56,7 @@ test('delta: upsert publishes documents and lists; the same file again writes no
   const text = csv(flatRow({ id: '1', c: 'C1', date: '20250102' }), flatRow({ id: '1', c: 'C1', date: '20250102', art: 'B2', vat: '12' }), flatRow({ id: '2', c: 'C2', date: '20250103' }));
   const r1 = await t.ingest('orders1.csv', text);
   assert.equal(r1.outcome, 'ingested', r1.errors.map((e) => e.message).join('\n'));
-  assert.equal(r1.publish!.invalid, 0);
+  assert.equal(r1.plan!.invalid, 0);
   const order = t.read('customers/C1/orders/1.json') as { products: unknown[]; customer: { country_iso: string } };
   assert.equal(order.products.length, 2);
   assert.equal(order.customer.country_iso, 'SWE');
