@@ -1,36 +1,48 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
 import type { App } from '../app.ts';
+import { isIgnoredName } from '../inbox/files.ts';
 import { withApp, type GlobalOptions } from './context.ts';
+
+export interface FeedStatus {
+  name: string;
+  pattern: string;
+  last_file: { name: string; outcome: string; records: number; finished_at: string; error: string | null } | null;
+  last_ingested_at: string | null;
+}
 
 export interface Status {
   state: string;
   target: string;
+  feeds: FeedStatus[];
   documents: { orders: number; invoices: number; customers: number; orphan_line_sets: number };
-  published_objects: number;
+  published: { objects: number; orders: number; invoices: number; order_lists: number; invoice_lists: number };
+  outbox: { depth: number; failing: number; last_error: string | null };
   dirty_customers: number;
   files: { ingested: number; rejected: number; duplicate: number };
-  last_files: Array<{ name: string; feed: string | null; outcome: string; records: number; finished_at: string; error: string | null }>;
-  quarantine: string[];
   inbox: string[];
+  quarantine: { count: number; newest: { file: string; error: string } | null };
   invalid_documents: Array<{ key: string; message: string; source: string }>;
 }
 
 export async function collectStatus(app: App): Promise<Status> {
   const db = app.store.db;
-  const count = (sql: string) => (db.prepare(sql).pluck().get() as number) ?? 0;
+  const count = (sql: string, ...params: unknown[]) => (db.prepare(sql).pluck().get(...params) as number) ?? 0;
   const byOutcome = Object.fromEntries(
     db.prepare<[], { outcome: string; n: number }>('SELECT outcome, count(*) AS n FROM files GROUP BY outcome').all().map((r) => [r.outcome, r.n]),
   );
-  const list = async (dir: string) => {
-    try {
-      return (await readdir(dir)).filter((n) => !n.startsWith('.')).sort();
-    } catch {
-      return [];
-    }
-  };
+  const lastOf = db.prepare<[string], FeedStatus['last_file']>('SELECT name, outcome, records, finished_at, error FROM files WHERE feed = ? ORDER BY seq DESC LIMIT 1');
+  const lastIngested = db.prepare("SELECT max(finished_at) FROM files WHERE feed = ? AND outcome = 'ingested'").pluck();
+  const outboxErr = db.prepare<[], { last_error: string }>('SELECT last_error FROM outbox WHERE last_error IS NOT NULL ORDER BY attempts DESC, key LIMIT 1').get();
   return {
     state: app.cfg.state,
     target: app.target.description,
+    feeds: app.cfg.feeds.map((f) => ({
+      name: f.name,
+      pattern: f.pattern,
+      last_file: lastOf.get(f.name) ?? null,
+      last_ingested_at: (lastIngested.get(f.name) as string | null) ?? null,
+    })),
     documents: {
       orders: count("SELECT count(*) FROM docs WHERE kind = 'order'"),
       invoices: count("SELECT count(*) FROM docs WHERE kind = 'invoice'"),
@@ -38,19 +50,46 @@ export async function collectStatus(app: App): Promise<Status> {
       // Lines whose header has not arrived (yet): not published until it does.
       orphan_line_sets: count('SELECT count(*) FROM (SELECT DISTINCT l.kind, l.doc_id FROM lines l LEFT JOIN docs d ON d.kind = l.kind AND d.id = l.doc_id WHERE d.id IS NULL)'),
     },
-    published_objects: count('SELECT count(*) FROM manifest'),
+    published: {
+      objects: count('SELECT count(*) FROM manifest'),
+      orders: count("SELECT count(*) FROM manifest WHERE key GLOB 'customers/*/orders/*.json' AND key NOT GLOB 'customers/*/orders/*/*'"),
+      invoices: count("SELECT count(*) FROM manifest WHERE key GLOB 'customers/*/invoices/*.json' AND key NOT GLOB 'customers/*/invoices/*/*'"),
+      order_lists: count("SELECT count(*) FROM manifest WHERE key GLOB 'customers/*/orders/*pages/*'"),
+      invoice_lists: count("SELECT count(*) FROM manifest WHERE key GLOB 'customers/*/invoices/*pages/*'"),
+    },
+    outbox: { depth: app.store.outboxDepth(), failing: count('SELECT count(*) FROM outbox WHERE attempts > 0'), last_error: outboxErr?.last_error ?? null },
     dirty_customers: count('SELECT count(*) FROM dirty'),
     files: { ingested: byOutcome.ingested ?? 0, rejected: byOutcome.rejected ?? 0, duplicate: byOutcome.duplicate ?? 0 },
-    last_files: db
-      .prepare<[], Status['last_files'][number]>('SELECT name, feed, outcome, records, finished_at, error FROM files ORDER BY seq DESC LIMIT 10')
-      .all(),
-    quarantine: (await list(app.cfg.folders.quarantine)).filter((n) => !n.endsWith('.error.json')),
-    inbox: await list(app.cfg.folders.drop),
+    inbox: (await list(app.cfg.folders.drop)).filter((n) => !isIgnoredName(n, app.cfg.inbox.markers)),
+    quarantine: await quarantine(app.cfg.folders.quarantine),
     invalid_documents: db
       .prepare<[], { key: string; message: string; src_file: string; src_line: number }>('SELECT key, message, src_file, src_line FROM publish_errors ORDER BY key')
       .all()
       .map((r) => ({ key: r.key, message: r.message, source: `${r.src_file}:${r.src_line}` })),
   };
+}
+
+async function list(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).filter((n) => !n.startsWith('.')).sort();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}
+
+/** Files in quarantine, and the newest one's first error from its NAME.error.json. */
+async function quarantine(dir: string): Promise<Status['quarantine']> {
+  const reports = (await list(dir)).filter((n) => n.endsWith('.error.json'));
+  const files = (await list(dir)).filter((n) => !n.endsWith('.error.json'));
+  let newest: { name: string; mtime: number } | undefined;
+  for (const r of reports) {
+    const m = (await stat(path.join(dir, r))).mtimeMs;
+    if (!newest || m > newest.mtime) newest = { name: r, mtime: m };
+  }
+  if (!newest) return { count: files.length, newest: null };
+  const report = JSON.parse(await readFile(path.join(dir, newest.name), 'utf8')) as { file: string; errors: Array<{ message: string }> };
+  return { count: files.length, newest: { file: report.file, error: report.errors[0]?.message ?? '' } };
 }
 
 export function formatStatus(s: Status): string {
@@ -59,18 +98,20 @@ export function formatStatus(s: Status): string {
     `target         ${s.target}`,
     `documents      ${s.documents.orders} orders, ${s.documents.invoices} invoices, ${s.documents.customers} customers` +
       (s.documents.orphan_line_sets ? `, ${s.documents.orphan_line_sets} line sets waiting for their header` : ''),
-    `published      ${s.published_objects} objects${s.dirty_customers ? `, ${s.dirty_customers} customers waiting to publish` : ''}`,
+    `published      ${s.published.objects} objects: ${s.published.orders} orders, ${s.published.invoices} invoices, ${s.published.order_lists + s.published.invoice_lists} list pages`,
+    `outbox         ${s.outbox.depth} waiting${s.outbox.failing ? `, ${s.outbox.failing} failing (last error: ${s.outbox.last_error})` : ''}`,
     `files          ${s.files.ingested} ingested, ${s.files.rejected} rejected, ${s.files.duplicate} duplicates`,
-    `inbox          ${s.inbox.length ? s.inbox.join(', ') : '(empty)'}`,
-    `quarantine     ${s.quarantine.length ? s.quarantine.join(', ') : '(empty)'}`,
+    `inbox          ${s.inbox.length ? `${s.inbox.length} waiting: ${s.inbox.slice(0, 10).join(', ')}` : '(empty)'}`,
+    `quarantine     ${s.quarantine.count ? `${s.quarantine.count} file(s); newest: ${s.quarantine.newest?.error ?? '?'}` : '(empty)'}`,
+    'feeds',
   ];
+  for (const f of s.feeds) {
+    const l = f.last_file;
+    lines.push(`  ${f.name.padEnd(16)} ${l ? `${l.finished_at}  ${l.outcome.padEnd(9)} ${l.name}${l.error ? ` — ${l.error}` : ''}` : 'no file yet'}`);
+  }
   if (s.invalid_documents.length) {
     lines.push(`not published  ${s.invalid_documents.length} documents failed their schema:`);
     for (const d of s.invalid_documents.slice(0, 20)) lines.push(`  ${d.key} (from ${d.source}): ${d.message}`);
-  }
-  if (s.last_files.length) {
-    lines.push('last files');
-    for (const f of s.last_files) lines.push(`  ${f.finished_at}  ${f.outcome.padEnd(9)} ${f.name}${f.feed ? ` [${f.feed}]` : ''}${f.error ? ` — ${f.error}` : ''}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -81,8 +122,8 @@ export async function statusCommand(g: GlobalOptions, opts: { json?: boolean }):
     async (app) => {
       const s = await collectStatus(app);
       process.stdout.write(opts.json ? `${JSON.stringify(s, null, 2)}\n` : formatStatus(s));
-      // Rejected files waiting in quarantine or documents that could not be published are data errors.
-      return s.quarantine.length > 0 || s.invalid_documents.length > 0 ? 1 : 0;
+      // Something needs attention: files in quarantine, documents that could not be published.
+      return s.quarantine.count > 0 || s.invalid_documents.length > 0 ? 1 : 0;
     },
     2,
   );

@@ -65,7 +65,10 @@ test('replay of the archive is idempotent, --fresh rebuilds the same state, rebu
   const s = JSON.parse(status.stdout);
   assert.equal(s.documents.orders, 154);
   assert.equal(s.documents.invoices, 141);
-  assert.equal(s.published_objects, state1.size);
+  assert.equal(s.published.objects, state1.size);
+  assert.equal(s.published.orders, 154);
+  assert.equal(s.outbox.depth, 0);
+  assert.equal(s.feeds.length, 2);
   assert.equal(s.dirty_customers, 0);
   const text = spawnSync(process.execPath, [...CLI, '--config', cfg, 'status'], { encoding: 'utf8' });
   assert.match(text.stdout, /documents\s+154 orders, 141 invoices, 12 customers/);
