@@ -80,9 +80,18 @@ test('the daemon takes files from a watched folder, archives good ones, quaranti
     assert.ok(archived.some((f) => f.endsWith('ordrar_20251130.csv')), archived.join(','));
     assert.ok(existsSync(path.join(dir, 'public', 'v1', 'customers', '10003', 'orders', 'pages', '2.json')));
     assert.ok(!out.includes('demo-token-for-samples-only'), 'no token in logs (printCurl is off)');
+    // The same bytes again, under another name: recognised, archived, not applied again.
+    copyFileSync('samples/exports/ordrar_20251130.csv', path.join(inbox, 'ordrar_again.csv'));
+    await waitFor(() => out.includes('same content as an earlier file'), 'duplicate recognised');
+    await waitFor(() => readdirSync(inbox).length === 0, 'duplicate archived');
   } finally {
     child.kill('SIGTERM');
   }
+  const stopping = Date.now();
   const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
   assert.equal(code, 0, out);
+  // The shutdown guarantee is functional (queued work is bounded by inbox.shutdownMs, 8 s), not a speed test.
+  assert.ok(Date.now() - stopping < 10_000, `stopped within 10 s (took ${Date.now() - stopping} ms)`);
+  const archivedAll = readdirSync(path.join(dir, 'archive'), { recursive: true }).map(String);
+  assert.ok(archivedAll.some((f) => f.endsWith('ordrar_again.csv')), 'a duplicate ends in the archive too');
 });
