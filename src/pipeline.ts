@@ -80,7 +80,7 @@ export async function processFile(app: App, file: string, opts: ProcessOptions):
     } else {
       try {
         const started = Date.now();
-        report.result = await applyFile(app.store, name, feed, readRecords(file, feed), app.mapperFor(feed), {
+        report.result = await applyFile(app.store, name, feed, () => readRecords(file, feed), app.mapperFor(feed), {
           maxDeleteShare: feed.maxDeleteShare ?? app.cfg.ingest.maxDeleteShare,
           maxErrors: app.cfg.ingest.maxErrors,
           force: opts.force ?? false,

@@ -12,6 +12,7 @@
  */
 import { parse, CsvError, type Info, type Parser } from 'csv-parse';
 import { createReadStream } from 'node:fs';
+import path from 'node:path';
 import { pipeline } from 'node:stream';
 import { ConfigError, DataError, ErrorCodes } from '../errors.ts';
 import { asReadError, DecodeStream, LineCounter } from './decode.ts';
@@ -33,7 +34,8 @@ interface Position {
 export async function* readCsv(file: string, opts: ReaderOptions, limits: ReaderLimits = {}): AsyncGenerator<RawRecord> {
   const maxColumns = limits.maxColumns ?? CSV_MAX_COLUMNS;
   if (!opts.header && !opts.columns?.length) throw new ConfigError(`${file}: a CSV feed without a header row needs \`columns\``, 'columns');
-  const pos: Position = { file, used: 0, records: 0, names: undefined };
+  // Errors name the file as ops see it in quarantine (its base name); read errors keep the full path.
+  const pos: Position = { file: path.basename(file), used: 0, records: 0, names: undefined };
   if (!opts.header) pos.names = checkNames(opts.columns!, pos, 1, maxColumns);
 
   // Runs inside csv-parse, synchronously, once per record (see hookRecords): `pos` therefore stays
@@ -46,16 +48,18 @@ export async function* readCsv(file: string, opts: ReaderOptions, limits: Reader
       pos.names = headerNames(values, opts.columns, pos, line, maxColumns);
       return null; // the header row is not a record
     }
-    // The row's extent is known, so the reader can go on: the caller decides (onError) what it costs.
-    if (values.length !== pos.names.length) return { line, record: ++pos.records, fields: {}, error: columnCountError(pos, line, values, opts.delimiter) };
     const fields: Record<string, string> = {};
-    for (let i = 0; i < values.length; i++) setField(fields, pos.names[i]!, values[i]!);
+    const n = Math.min(values.length, pos.names.length);
+    for (let i = 0; i < n; i++) setField(fields, pos.names[i]!, values[i]!);
+    // The row's extent is known, so the reader can go on: the caller decides (onError) what it costs.
+    // Fields are filled by position as far as they go, so the caller can still tell which document it was.
+    if (values.length !== pos.names.length) return { line, record: ++pos.records, fields, error: columnCountError(pos, line, values, opts.delimiter) };
     return { line, record: ++pos.records, fields };
   };
 
   const parser = createParser(opts, limits);
   hookRecords(parser, onRecord);
-  const rows = pipeline(createReadStream(file), new DecodeStream(file, opts.encoding), parser, () => {
+  const rows = pipeline(createReadStream(file), new DecodeStream(pos.file, opts.encoding), parser, () => {
     /* errors reach the loop below through the destroyed parser */
   });
 

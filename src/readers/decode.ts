@@ -261,8 +261,8 @@ export class DecodeStream extends Transform {
  * The file's text as a stream of strings: createReadStream -> DecodeStream. Errors of either stage
  * end the returned stream (iterate it with for await; wrap errors with asReadError).
  */
-export function openDecoded(file: string, encoding: Encoding): DecodeStream {
-  return pipeline(createReadStream(file), new DecodeStream(file, encoding), () => {
+export function openDecoded(file: string, encoding: Encoding, label = file): DecodeStream {
+  return pipeline(createReadStream(file), new DecodeStream(label, encoding), () => {
     /* errors reach the consumer through the destroyed DecodeStream */
   });
 }

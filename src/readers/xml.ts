@@ -36,6 +36,7 @@
  * `fields`; each becomes a RawLine with its own fields (same rules, relative to the line element)
  * and the line where its start tag is. A single line element still gives a one-element list.
  */
+import path from 'node:path';
 import { XMLParser, XMLValidator, type EntityDecoderOptions } from 'fast-xml-parser';
 import { ConfigError, DataError, ErrorCodes } from '../errors.ts';
 import { asReadError, LineCounter, openDecoded } from './decode.ts';
@@ -48,11 +49,12 @@ export async function* readXml(file: string, opts: ReaderOptions, limits: Reader
   const recordPath = splitPath(opts.recordPath);
   if (!recordPath.length) throw new ConfigError(`${file}: an XML feed needs \`recordPath\``, 'recordPath');
   const linePath = opts.linePath ? splitPath(opts.linePath).join('/') : undefined;
-  const cutter = new RecordCutter(file, recordPath, linePath, limits.maxRecordSize ?? XML_MAX_RECORD_SIZE);
-  const toRecord = recordBuilder(file, recordPath.at(-1)!, linePath);
+  const label = path.basename(file); // errors name the file as ops see it in quarantine
+  const cutter = new RecordCutter(label, recordPath, linePath, limits.maxRecordSize ?? XML_MAX_RECORD_SIZE);
+  const toRecord = recordBuilder(label, recordPath.at(-1)!, linePath);
   let record = 0;
   try {
-    for await (const text of openDecoded(file, opts.encoding) as AsyncIterable<string>) {
+    for await (const text of openDecoded(file, opts.encoding, label) as AsyncIterable<string>) {
       for (const chunk of cutter.push(text)) yield toRecord(chunk, ++record);
     }
     for (const chunk of cutter.finish()) yield toRecord(chunk, ++record);

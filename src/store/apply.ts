@@ -13,7 +13,10 @@ export interface ApplyOptions {
   force?: boolean;
   /** Roll back at the end whatever happened (validate). */
   dryRun?: boolean;
-  /** reject-file: any bad record rejects the file; skip-record: bad records are skipped and reported. */
+  /**
+   * reject-file: any bad record rejects the file. skip-record: a document with a bad record is
+   * skipped whole (its stored version stays as it was), the rest is applied, the errors reported.
+   */
   onError?: 'reject-file' | 'skip-record';
   /** Aborting rolls the file back (shutdown); it stays where it is and is taken again later. */
   signal?: AbortSignal;
@@ -48,15 +51,42 @@ export async function applyFile(
   store: Store,
   name: string,
   feed: FeedConfig,
-  records: AsyncIterable<RawRecord>,
+  records: () => AsyncIterable<RawRecord>,
   map: (raw: RawRecord, file: string) => MappedRecord,
   opts: ApplyOptions,
 ): Promise<ApplyResult> {
+  const first = await applyOnce(store, name, feed, records, map, opts, new Set());
+  if (first.retry.size === 0) return first.result;
+  // skip-record: a document is skipped whole. Some records of these documents were applied before
+  // one of them failed, so the file is applied again (the first attempt was rolled back) without them.
+  const second = await applyOnce(store, name, feed, records, map, opts, first.retry);
+  // The second attempt steps over the bad documents without mapping them: their errors are the first attempt's.
+  return { ...second.result, skipped: [...first.result.skipped, ...second.result.skipped] };
+}
+
+/** Ids of documents that had a bad record in the first attempt, and of which some records were applied. */
+interface Attempt {
+  result: ApplyResult;
+  retry: Set<string>;
+}
+
+async function applyOnce(
+  store: Store,
+  name: string,
+  feed: FeedConfig,
+  records: () => AsyncIterable<RawRecord>,
+  map: (raw: RawRecord, file: string) => MappedRecord,
+  opts: ApplyOptions,
+  exclude: Set<string>,
+): Promise<Attempt> {
   const kind = docKindOf(feed.kind);
   const headers = feedCarriesHeaders(feed.kind);
   const errors: DataError[] = [];
   const result: ApplyResult = { records: 0, upserted: 0, deleted: 0, dirty: 0, skipped: [] };
   const skip = opts.onError === 'skip-record';
+  /** skip-record: documents with a bad record, and documents this attempt wrote to. */
+  const bad = new Set<string>();
+  const touched = new Set<string>();
   const dirty = new Set<string>();
   const markDirty = (c: string) => {
     if (!dirty.has(c)) {
@@ -129,21 +159,36 @@ export async function applyFile(
   let committed = false;
   try {
     try {
-      for await (const raw of records) {
+      for await (const raw of records()) {
         if (opts.signal?.aborted) throw new ApplyAborted(name);
         result.records++;
+        const rawId = raw.fields[feed.map.id]?.trim();
         try {
           if (raw.error) throw raw.error;
+          if (rawId && exclude.has(rawId)) {
+            // Skipped whole: another record of this document failed (reported below, or in the first attempt).
+            present.add(rawId);
+            continue;
+          }
+          if (rawId && bad.has(rawId)) continue;
           const rec = map(raw, name);
           // After the first error nothing will be committed; keep mapping to report more errors at once.
-          if (errors.length === 0) apply(rec);
+          if (errors.length === 0) {
+            apply(rec);
+            touched.add(rec.id);
+          }
         } catch (err) {
           if (!(err instanceof DataError)) throw err;
           if (skip) {
             result.skipped.push(err);
-            // In a full snapshot a skipped document is still present: it must not be deleted as absent.
-            const id = raw.fields[feed.map.id]?.trim();
-            if (id) present.add(id);
+            if (rawId) {
+              bad.add(rawId);
+              // In a full snapshot a skipped document is still present: it must not be deleted as absent.
+              present.add(rawId);
+            } else if (before) {
+              errors.push(new DataError(ErrorCodes.RECORD, 'a bad record without a readable document id in a full snapshot: it cannot be skipped safely (its document would be deleted as absent)', { ...err.context, rule: 'full-skip-without-id' }));
+              break;
+            }
             if (result.skipped.length >= opts.maxErrors) {
               errors.push(new DataError(ErrorCodes.RECORD, `more than ${opts.maxErrors} bad records; the file is rejected as a whole`, { file: name, rule: 'max-errors' }));
               break;
@@ -161,6 +206,11 @@ export async function applyFile(
       errors.push(err);
     }
     if (errors.length > 0) throw new FileRejected(name, errors);
+    const partial = new Set([...bad].filter((id) => touched.has(id)));
+    if (partial.size > 0) {
+      store.db.exec('ROLLBACK');
+      return { result, retry: new Set([...exclude, ...bad]) };
+    }
 
     if (before) {
       const absent = [...before].filter((id) => !present.has(id));
@@ -190,7 +240,7 @@ export async function applyFile(
       store.db.exec('COMMIT');
     }
     committed = true;
-    return result;
+    return { result, retry: new Set() };
   } finally {
     if (!committed && store.db.inTransaction) store.db.exec('ROLLBACK');
   }

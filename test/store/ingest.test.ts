@@ -150,3 +150,23 @@ test('full mode deletes what is absent, unless more than 20 % would go (suspecte
   assert.ok(!t.has('customers/C1/orders/pages/1.json'), 'C1 has no documents left: the customer is unknown again (404)');
   t.app.close();
 });
+
+test('skip-record skips a document whole: a bad line of a stored order leaves the stored order as it was', async () => {
+  const dir = tmpDir('vp-skip');
+  const app = appIn(dir, `feeds:${FLAT_ORDERS_FEED.replace('mode: delta', 'mode: delta\n    onError: skip-record')}`);
+  const drop = (name: string, text: string) => writeBytes(path.join(dir, 'in'), name, text);
+  const read = (key: string) => JSON.parse(readFileSync(app.target.pathOf(key), 'utf8')) as { products: Array<{ quantity: string }> };
+  await processFile(app, drop('orders1.csv', csv(flatRow({ id: '1', c: 'C1', date: '20250102', qty: '1' }), flatRow({ id: '1', c: 'C1', date: '20250102', qty: '2' }))), { move: false, publish: true });
+  // Order 1 comes again with a good first line and a bad second one; order 2 is fine.
+  const r = await processFile(
+    app,
+    drop('orders2.csv', csv(flatRow({ id: '1', c: 'C1', date: '20250102', qty: '7' }), flatRow({ id: '1', c: 'C1', date: '20250102', qty: 'x' }), flatRow({ id: '2', c: 'C1', date: '20250103' }))),
+    { move: false, publish: true },
+  );
+  assert.equal(r.outcome, 'ingested');
+  assert.equal(r.result!.skipped.length, 1);
+  assert.equal(r.result!.skipped[0]!.context.line, 3);
+  assert.deepEqual(read('customers/C1/orders/1.json').products.map((p) => p.quantity), ['1', '2'], 'not half-updated');
+  assert.ok(existsSync(app.target.pathOf('customers/C1/orders/2.json')));
+  app.close();
+});
