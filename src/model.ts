@@ -3,8 +3,9 @@
  * Money and quantities are exact decimal strings ("1234.50", "-3", "0.125"), never floats.
  */
 
-export type DocKind = 'order' | 'invoice';
-export type FeedKind = 'orders' | 'order_lines' | 'invoices' | 'invoice_lines';
+/** `credit`: a credit invoice (kreditfaktura). */
+export type DocKind = 'order' | 'invoice' | 'credit';
+export type FeedKind = 'orders' | 'order_lines' | 'invoices' | 'invoice_lines' | 'credit_invoices' | 'credit_invoice_lines';
 
 /** Where a record came from, so every error and every published document can point back to it. */
 export interface SourceRef {
@@ -47,6 +48,9 @@ export interface DocHeader {
   delivery: Address;
   /** Orders an invoice belongs to. */
   order_nos?: string[];
+  /** Shipment tracking ids, with the carrier code or name they belong to. */
+  tracking_ids?: string[];
+  carrier?: string;
 }
 
 export interface DocLine {
@@ -63,6 +67,10 @@ export interface DocLine {
   row_total?: string;
   /** VAT rate in percent, e.g. "25". */
   vat_rate?: string;
+  /** Backorders: delivered so far, or what remains (restnoterat), and when the rest is expected. */
+  delivered?: string;
+  remaining?: string;
+  delivery_date?: string;
 }
 
 /** One mapped source record: a document header, a line, or both (flat layout). */
@@ -78,9 +86,10 @@ export interface MappedRecord {
 }
 
 export function docKindOf(feed: FeedKind): DocKind {
-  return feed === 'orders' || feed === 'order_lines' ? 'order' : 'invoice';
+  if (feed === 'orders' || feed === 'order_lines') return 'order';
+  return feed === 'invoices' || feed === 'invoice_lines' ? 'invoice' : 'credit';
 }
 
 export function feedCarriesHeaders(feed: FeedKind): boolean {
-  return feed === 'orders' || feed === 'invoices';
+  return feed === 'orders' || feed === 'invoices' || feed === 'credit_invoices';
 }

@@ -1,9 +1,10 @@
-import { stat } from 'node:fs/promises';
+import { copyFile, mkdir, open, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { App } from './app.ts';
 import { DataError, ErrorCodes, FileRejected } from './errors.ts';
 import { archiveDir, feedFor, moveNoClobber, sha256File, writeReport } from './inbox/files.ts';
-import { drainOutbox, type DrainStats } from './publish/drain.ts';
+import { pdfFor } from './inbox/pdfs.ts';
+import { drainOutbox, type DrainEvent, type DrainStats } from './publish/drain.ts';
 import { planCustomers, type PlanStats } from './publish/plan.ts';
 import { readRecords } from './readers/index.ts';
 import { applyFile, type ApplyResult } from './store/apply.ts';
@@ -27,7 +28,17 @@ export interface ProcessOptions {
   signal?: AbortSignal;
   /** Aborts publishing between batches (what is left stays in the outbox). */
   drainSignal?: AbortSignal;
+  /** Reading progress: bytes read of the file's size, records so far (per chunk read; keep it cheap). */
+  onProgress?: (p: ReadProgress) => void;
+  /** After each target call of the file's publishing (metrics, progress). */
+  onDrain?: (e: DrainEvent) => void;
   now?: () => Date;
+}
+
+export interface ReadProgress {
+  bytes: number;
+  size: number;
+  records: number;
 }
 
 export interface FileReport {
@@ -59,10 +70,33 @@ export async function processFile(app: App, file: string, opts: ProcessOptions):
   const report: FileReport = { file: name, feed: feed?.name, outcome: 'rejected', errors: [] };
   const record = opts.record ?? true;
   let fileSeq: number | undefined;
+  const pdf = feed ? undefined : pdfFor(name, app.cfg.pdfs);
 
-  if (!feed) {
+  if (pdf) {
+    report.feed = 'pdf';
+    if (size === 0 || !(await startsWithPdfMagic(file))) {
+      report.errors.push(new DataError(ErrorCodes.RECORD, size === 0 ? 'the PDF is empty (0 bytes)' : 'not a PDF (it does not start with %PDF-)', { file: name, line: 1, rule: 'pdf', hint: 'the file name matches a `pdfs` pattern; only PDF files belong there' }));
+    } else if (!opts.dryRun) {
+      // The bytes are kept by content in the state folder: the archived copy may move, the published one must not.
+      const blob = await keepBlob(app, file, sha256);
+      app.store.transaction(() => {
+        const owner = app.store.upsertPdf(pdf.kind, pdf.id, { path: blob, sha256, size }, name);
+        if (owner) app.store.markDirty(owner);
+        else log.warn({ kind: pdf.kind, id: pdf.id }, 'PDF waits for its document (status lists it until the document arrives)');
+        if (opts.publish) report.plan = planCustomers(app.publishContext(), app.store.dirtyCustomers());
+        if (record) fileSeq = app.store.recordFileRow({ name, feed: 'pdf', sha256, size, outcome: 'ingested', records: 1, moved_to: null, error: null });
+      });
+      report.outcome = 'ingested';
+    } else {
+      report.outcome = 'ingested';
+    }
+  } else if (!feed) {
     report.errors.push(
-      new DataError(ErrorCodes.NO_FEED, 'no feed pattern matches this file name', { file: name, rule: 'feed-pattern', hint: `patterns: ${app.cfg.feeds.map((f) => f.pattern).join(', ')}` }),
+      new DataError(ErrorCodes.NO_FEED, 'no feed pattern matches this file name', {
+        file: name,
+        rule: 'feed-pattern',
+        hint: `patterns: ${[...app.cfg.feeds.map((f) => f.pattern), ...app.cfg.pdfs.map((p) => p.pattern)].join(', ')}`,
+      }),
     );
   } else if (size === 0) {
     report.errors.push(new DataError(ErrorCodes.RECORD, 'the file is empty (0 bytes): a failed export?', { file: name, line: 1, rule: 'empty-file', hint: 'an export without data still has its header row' }));
@@ -80,7 +114,11 @@ export async function processFile(app: App, file: string, opts: ProcessOptions):
     } else {
       try {
         const started = Date.now();
-        report.result = await applyFile(app.store, name, feed, () => readRecords(file, feed), app.mapperFor(feed), {
+        const progress = opts.onProgress;
+        const read = { bytes: 0, size, records: 0 };
+        const hooks = progress ? { onBytes: (n: number) => progress({ ...read, bytes: (read.bytes = n) }) } : undefined;
+        report.result = await applyFile(app.store, name, feed, () => readRecords(file, feed, undefined, hooks), app.mapperFor(feed), {
+          onRecord: progress ? (n) => void (read.records = n) : undefined,
           maxDeleteShare: feed.maxDeleteShare ?? app.cfg.ingest.maxDeleteShare,
           maxErrors: app.cfg.ingest.maxErrors,
           force: opts.force ?? false,
@@ -96,6 +134,7 @@ export async function processFile(app: App, file: string, opts: ProcessOptions):
           },
         });
         report.outcome = 'ingested';
+        progress?.({ bytes: size, size, records: report.result.records });
         const { skipped, ...counts } = report.result;
         log.info({ feed: feed.name, ...counts, skipped: skipped.length, queued: report.plan?.queued, ms: Date.now() - started }, opts.dryRun ? 'file is valid' : 'file applied');
         for (const e of skipped) log.warn({ feed: feed.name, code: e.code, ...e.context }, `record skipped: ${e.message}`);
@@ -110,7 +149,7 @@ export async function processFile(app: App, file: string, opts: ProcessOptions):
   if (opts.dryRun) return report;
 
   if (report.outcome === 'ingested' && opts.publish) {
-    report.publish = await drainOutbox(app.store, app.target, log, { signal: opts.drainSignal });
+    report.publish = await drainOutbox(app.store, app.target, log, { signal: opts.drainSignal, onEntry: opts.onDrain });
     if (report.publish.remaining > 0) {
       report.pending = true;
       log.warn({ remaining: report.publish.remaining, failed: report.publish.failed }, 'not archived yet: the outbox is not drained; retried on the next cycle');
@@ -142,6 +181,29 @@ export async function processFile(app: App, file: string, opts: ProcessOptions):
     }
   }
   return report;
+}
+
+async function startsWithPdfMagic(file: string): Promise<boolean> {
+  const fh = await open(file, 'r');
+  try {
+    const buf = Buffer.alloc(5);
+    await fh.read(buf, 0, 5, 0);
+    return buf.toString('latin1') === '%PDF-';
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Copies a PDF to `{state folder}/blobs/{sha256}.pdf` (once; same bytes, same file). */
+async function keepBlob(app: App, file: string, sha256: string): Promise<string> {
+  const dir = path.join(path.dirname(app.cfg.state), 'blobs');
+  const dest = path.join(dir, `${sha256}.pdf`);
+  if (await fileExists(dest)) return dest;
+  await mkdir(dir, { recursive: true });
+  const tmp = `${dest}.${process.pid}.tmp`;
+  await copyFile(file, tmp);
+  await rename(tmp, dest);
+  return dest;
 }
 
 export async function fileExists(file: string): Promise<boolean> {

@@ -2,7 +2,8 @@ import { ExitCodes } from '../errors.ts';
 import { listArchive } from '../inbox/files.ts';
 import { processFile } from '../pipeline.ts';
 import { publishDirty } from '../publish/cycle.ts';
-import { withApp, type GlobalOptions } from './context.ts';
+import { publishProgress } from '../progress.ts';
+import { progressFor, withApp, type GlobalOptions } from './context.ts';
 
 /**
  * `replay`: applies every archived file again, in the order it was first processed, then publishes
@@ -16,16 +17,30 @@ export async function replayCommand(g: GlobalOptions, opts: { fresh?: boolean; f
     if (opts.fresh) {
       app.store.transaction(() => {
         app.store.db.exec('INSERT OR IGNORE INTO dirty (customer_no) SELECT DISTINCT customer_no FROM docs UNION SELECT DISTINCT customer_no FROM manifest');
-        app.store.db.exec('DELETE FROM lines; DELETE FROM docs;');
+        app.store.db.exec('DELETE FROM lines; DELETE FROM line_sets; DELETE FROM docs; DELETE FROM pdfs;');
       });
     }
     app.log.info({ files: files.length, fresh: !!opts.fresh }, 'replaying archive');
     let rejected = 0;
-    for (const f of files) {
-      const r = await processFile(app, f.path, { move: false, reapply: true, force: opts.force, publish: false, record: false });
-      if (r.outcome === 'rejected') rejected++;
+    const progress = progressFor(g, app.log);
+    let stats;
+    try {
+      // One bar over the bytes of the whole archive, then rendering and publishing.
+      const bytes = files.reduce((n, f) => n + f.size, 0);
+      const bar = progress.start('replay', bytes, 'bytes', `${files.length} files`);
+      let before = 0;
+      for (const [i, f] of files.entries()) {
+        const onProgress = (p: { bytes: number; records: number }) => bar.update(before + p.bytes, `file ${i + 1}/${files.length} ${f.name}, ${p.records.toLocaleString('en-US')} records`);
+        const r = await processFile(app, f.path, { move: false, reapply: true, force: opts.force, publish: false, record: false, onProgress });
+        if (r.outcome === 'rejected') rejected++;
+        before += f.size;
+        bar.update(before);
+      }
+      bar.finish(`${files.length} files`);
+      stats = await publishDirty({ ...app.publishContext(), ...publishProgress(progress) });
+    } finally {
+      progress.close();
     }
-    const stats = await publishDirty(app.publishContext());
     app.log.info({ ...stats, rejected }, 'replay done');
     return rejected > 0 || stats.invalid > 0 ? ExitCodes.DATA : ExitCodes.OK;
   });
@@ -37,7 +52,13 @@ export async function rebuildCommand(g: GlobalOptions): Promise<number> {
     await app.target.check();
     const customers = app.store.allCustomers();
     app.log.info({ customers: customers.length }, 'rebuilding');
-    const stats = await publishDirty(app.publishContext(), customers);
+    const progress = progressFor(g, app.log);
+    let stats;
+    try {
+      stats = await publishDirty({ ...app.publishContext(), ...publishProgress(progress) }, customers);
+    } finally {
+      progress.close();
+    }
     app.log.info({ ...stats }, 'rebuild done');
     return stats.invalid > 0 ? ExitCodes.DATA : ExitCodes.OK;
   });

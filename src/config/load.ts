@@ -4,8 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { ConfigError } from '../errors.ts';
-import { LINE_FIELDS, type Config, type FeedConfig } from './types.ts';
+import { LINE_FIELDS, s3LocationProblem, targetOf, type Config, type FeedConfig } from './types.ts';
 import { compileDateFormat } from '../mapping/dates.ts';
+import { feedCarriesHeaders } from '../model.ts';
+import { globToRegExp } from '../inbox/files.ts';
 
 export const SCHEMA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schemas');
 
@@ -46,7 +48,7 @@ export function parseConfig(text: string, file: string): Readonly<Config> {
     ...cfg,
     file: path.resolve(file),
     state: abs(cfg.state),
-    target: abs(cfg.target),
+    target: targetOf(cfg.target).kind === 'local' ? abs(cfg.target) : cfg.target,
     folders: { drop: abs(cfg.folders.drop), archive: abs(cfg.folders.archive), quarantine: abs(cfg.folders.quarantine) },
   };
   checkSemantics(result, doc, lineCounter, file);
@@ -108,6 +110,13 @@ function checkSemantics(cfg: Config, doc: Document, lc: LineCounter, file: strin
     const line = lineOf(doc, lc, segments);
     throw new ConfigError(`${file}${line ? `:${line}` : ''}: \`${segments.join('.')}\` ${message}`, segments.join('.'), line);
   };
+  const target = targetOf(cfg.target);
+  if (target.kind === 's3') {
+    const problem = s3LocationProblem(target.bucket, target.prefix);
+    if (problem) fail(['target'], problem);
+    if (!cfg.s3.region) fail(['s3', 'region'], 'is required for an s3:// target (the bucket\'s region, e.g. eu-north-1)');
+  }
+  if (cfg.s3.invalidation.enabled && !cfg.s3.invalidation.distributionId) fail(['s3', 'invalidation', 'distributionId'], 'is required when `s3.invalidation.enabled` is true');
   try {
     new Intl.NumberFormat(cfg.locale, { style: 'currency', currency: cfg.currency });
   } catch {
@@ -118,13 +127,18 @@ function checkSemantics(cfg: Config, doc: Document, lc: LineCounter, file: strin
   } catch (err) {
     fail(['customerNoPattern'], `is not a valid regular expression: ${(err as Error).message}`);
   }
+  if (cfg.pdfs.length > 0 && !cfg.publicBaseUrl) fail(['pdfs'], 'needs `publicBaseUrl` (the CDN URL that pdf_link points to)');
+  cfg.pdfs.forEach((p, i) => {
+    const clash = cfg.feeds.find((f) => globToRegExp(f.pattern).test(p.pattern.replace('{id}', 'x')));
+    if (clash) fail(['pdfs', i, 'pattern'], `overlaps the pattern of feed ${clash.name}`);
+  });
   const names = new Set<string>();
   cfg.feeds.forEach((feed: FeedConfig, i) => {
     const at = (k: string, ...rest: string[]) => ['feeds', i, k, ...rest];
     if (names.has(feed.name)) fail(at('name'), `"${feed.name}" is used by two feeds`);
     names.add(feed.name);
     const hasLineFields = LINE_FIELDS.some((f) => feed.map[f] !== undefined);
-    if (feed.kind === 'orders' || feed.kind === 'invoices') {
+    if (feedCarriesHeaders(feed.kind)) {
       for (const f of ['customer_no', 'date'] as const) if (!feed.map[f]) fail(at('map'), `needs \`${f}\` for kind ${feed.kind}`);
     } else if (!feed.map['line.quantity']) {
       fail(at('map'), `needs \`line.quantity\` for kind ${feed.kind}`);
@@ -134,6 +148,11 @@ function checkSemantics(cfg: Config, doc: Document, lc: LineCounter, file: strin
     if (feed.format === 'csv' && !feed.header && !feed.columns?.length) fail(at('columns'), 'is required when `header` is false');
     if (feed.linePath && feed.format !== 'xml') fail(at('linePath'), 'applies to format xml only');
     if (feed.delete && feed.mode === 'full') fail(at('delete'), 'applies to mode delta only (full mode deletes what is absent)');
+    // Split layouts join lines to headers by kind: credit invoices there need their own feeds.
+    if (feed.credit && feed.kind !== 'invoices') fail(at('credit'), 'applies to kind invoices only; use kinds credit_invoices and credit_invoice_lines for separate credit memo files');
+    if (feed.values) {
+      for (const field of Object.keys(feed.values)) if (!(field in feed.map)) fail(at('values', field), `maps values of \`${field}\`, which \`map\` does not name`);
+    }
     try {
       compileDateFormat(feed.dateFormat);
     } catch (err) {

@@ -30,6 +30,8 @@ export function createMapper(feed: FeedConfig, ctx: MapperContext): (raw: RawRec
   const customerNo = new RegExp(ctx.customerNoPattern, 'u');
   const defaultCurrency = feed.currency ?? ctx.currency;
   const deleteValues = feed.delete ? new Set(feed.delete.values.map((v) => v.trim().toLowerCase())) : undefined;
+  const creditValues = feed.credit ? new Set(feed.credit.values.map((v) => v.trim().toLowerCase())) : undefined;
+  const valueMaps = feed.values ?? {};
 
   return (raw, file) => {
     const at = (line: number) => ({ file, line, record: raw.record });
@@ -44,7 +46,8 @@ export function createMapper(feed: FeedConfig, ctx: MapperContext): (raw: RawRec
         if (source === undefined) return undefined;
         // Line breaks inside quoted fields arrive as the ERP wrote them (often CRLF); publish them as \n.
         const value = fields[source]?.trim().replace(/\r\n?/g, '\n');
-        return value ? value : undefined;
+        if (!value) return undefined;
+        return valueMaps[field]?.[value] ?? value;
       };
       const required = (field: CanonicalField): string => {
         const value = text(field);
@@ -73,8 +76,13 @@ export function createMapper(feed: FeedConfig, ctx: MapperContext): (raw: RawRec
 
     if (deleteValues && feed.delete) {
       const marker = raw.fields[feed.delete.column]?.trim().toLowerCase();
-      if (marker !== undefined && deleteValues.has(marker)) return { kind, id, lines: [], deleted: true, source };
+      if (marker !== undefined && deleteValues.has(marker)) return { kind: creditValues?.has(raw.fields[feed.credit!.column]?.trim().toLowerCase() ?? '') ? 'credit' : kind, id, lines: [], deleted: true, source };
     }
+
+    const isCredit = kind === 'credit' || (creditValues !== undefined && feed.credit !== undefined && creditValues.has(raw.fields[feed.credit.column]?.trim().toLowerCase() ?? ''));
+    const recKind = isCredit ? 'credit' : kind;
+    // Credit memos written with positive amounts (Business Central) are turned into negative ones.
+    const sign = isCredit && feed.creditSign === 'positive' ? (v: string | undefined) => (v === undefined ? v : negate(v)) : (v: string | undefined) => v;
 
     let header: DocHeader | undefined;
     if (withHeader) {
@@ -99,6 +107,7 @@ export function createMapper(feed: FeedConfig, ctx: MapperContext): (raw: RawRec
         });
       };
       const orderNo = top.text('order_no');
+      const tracking = top.text('tracking_id');
       header = compact({
         id,
         customer_no,
@@ -109,11 +118,13 @@ export function createMapper(feed: FeedConfig, ctx: MapperContext): (raw: RawRec
         po_number: top.text('po_number'),
         comment: top.text('comment'),
         currency,
-        total: top.decimal('total'),
-        shipping_cost: top.decimal('shipping_cost'),
+        total: sign(top.decimal('total')),
+        shipping_cost: sign(top.decimal('shipping_cost')),
         customer: { ...address('customer'), no: customer_no },
         delivery: address('delivery'),
         order_nos: orderNo ? orderNo.split(/[,;]/).map((s) => s.trim()).filter(Boolean) : undefined,
+        tracking_ids: tracking ? [...new Set(tracking.split(/[,;\s]+/).filter(Boolean))] : undefined,
+        carrier: top.text('carrier'),
       });
     }
 
@@ -126,11 +137,14 @@ export function createMapper(feed: FeedConfig, ctx: MapperContext): (raw: RawRec
           no: r.text('line.no'),
           model: r.text('line.model'),
           name: r.text('line.name'),
-          quantity: r.decimal('line.quantity') ?? (r.required('line.quantity') as never),
+          quantity: sign(r.decimal('line.quantity') ?? (r.required('line.quantity') as never))!,
           price: r.decimal('line.price'),
           discount: r.decimal('line.discount'),
-          row_total: r.decimal('line.row_total'),
+          row_total: sign(r.decimal('line.row_total')),
           vat_rate: r.decimal('line.vat_rate'),
+          delivered: r.decimal('line.delivered'),
+          remaining: r.decimal('line.remaining'),
+          delivery_date: r.date('line.delivery_date'),
         });
         if (line.price === undefined && line.row_total === undefined) {
           r.fail('line.price', '', 'line-amount', 'is empty and so is `line.row_total`; a line needs one of them');
@@ -138,8 +152,12 @@ export function createMapper(feed: FeedConfig, ctx: MapperContext): (raw: RawRec
         lines.push(line);
       }
     }
-    return { kind, id, header, lines, deleted: false, source };
+    return { kind: recKind, id, header, lines, deleted: false, source };
   };
+}
+
+function negate(v: string): string {
+  return v.startsWith('-') ? v.slice(1) : v === '0' || /^0(\.0+)?$/.test(v) ? v : `-${v}`;
 }
 
 /** Drops undefined keys so stored JSON (and so rendered output) does not depend on how a field was absent. */

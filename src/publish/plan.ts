@@ -17,6 +17,8 @@ export interface PlanContext {
   validate: DocumentValidator;
   render: RenderOptions;
   log: Logger;
+  /** The feed a source file belongs to, so log lines about a document name it too. */
+  feedOf?: (file: string) => string | undefined;
 }
 
 export const JSON_TYPE = 'application/json; charset=utf-8';
@@ -40,11 +42,11 @@ export function sha256(bytes: Buffer): string {
  * whatever was queued. A document that fails its schema is not queued (its published version, if
  * any, stays) and is reported with the source file and line.
  */
-export function planCustomers(ctx: PlanContext, customers: readonly string[]): PlanStats {
+export function planCustomers(ctx: PlanContext, customers: readonly string[], onProgress?: (done: number, total: number) => void): PlanStats {
   const stats: PlanStats = { customers: 0, queued: 0, unchanged: 0, invalid: 0 };
   const { store, log } = ctx;
   for (const customer of customers) {
-    const docs = renderCustomer(customer, store.customerDocs(customer), ctx.render);
+    const { documents: docs, files } = renderCustomer(customer, store.customerDocs(customer), ctx.render);
     const manifest = store.manifestOf(customer);
     const queued = store.queuedOf(customer);
     const keep = new Set<string>();
@@ -54,7 +56,7 @@ export function planCustomers(ctx: PlanContext, customers: readonly string[]): P
       const problem = ctx.validate(doc.type, doc.body);
       if (problem) {
         stats.invalid++;
-        log.error({ code: 'VP_ERR_SCHEMA', customer, key: doc.key, file: doc.source.file, line: doc.source.line }, `not published: ${problem} (from ${doc.source.file}:${doc.source.line})`);
+        log.error({ code: 'VP_ERR_SCHEMA', feed: ctx.feedOf?.(doc.source.file), customer, key: doc.key, file: doc.source.file, line: doc.source.line }, `not published: ${problem} (from ${doc.source.file}:${doc.source.line})`);
         store.setPublishError(doc.key, customer, problem, doc.source);
         continue;
       }
@@ -64,7 +66,18 @@ export function planCustomers(ctx: PlanContext, customers: readonly string[]): P
         if (queued.has(doc.key)) store.unqueue(doc.key);
         stats.unchanged++;
       } else if (queued.get(doc.key) !== sha) {
-        store.queuePut(doc.key, customer, doc.type === 'order' || doc.type === 'invoice' ? 0 : 1, sha, bytes, JSON_TYPE);
+        store.queuePut(doc.key, customer, doc.type === 'order' || doc.type === 'invoice' || doc.type === 'credit' ? 0 : 1, sha, bytes, JSON_TYPE);
+        stats.queued++;
+      }
+    }
+    // PDFs go out with the documents that link to them (phase 0), streamed from where they are kept.
+    for (const f of files) {
+      keep.add(f.key);
+      if (manifest.get(f.key) === f.sha256) {
+        if (queued.has(f.key)) store.unqueue(f.key);
+        stats.unchanged++;
+      } else if (queued.get(f.key) !== f.sha256) {
+        store.queuePutFile(f.key, customer, 0, f.sha256, f.path, f.contentType);
         stats.queued++;
       }
     }
@@ -78,6 +91,7 @@ export function planCustomers(ctx: PlanContext, customers: readonly string[]): P
     for (const key of queued.keys()) if (!keep.has(key) && !manifest.has(key)) store.unqueue(key);
     store.clearDirty(customer);
     stats.customers++;
+    onProgress?.(stats.customers, customers.length);
   }
   return stats;
 }

@@ -2,16 +2,22 @@ import type { Address, DocKind, SourceRef } from '../model.ts';
 import type { StoredDoc } from '../store/db.ts';
 import { add, compare, mul, percentOf, round2, sub } from '../mapping/money.ts';
 import { formatMoney } from '../mapping/format.ts';
-import { documentKey, listPageKey, type ListKind } from './keys.ts';
+import { backordersKey, documentKey, listOf, listPageKey, pdfKey, type ListKind } from './keys.ts';
+import { carrierTable, type CarrierTable } from './carriers.ts';
 
 /** Bumped when a document's shape changes; travels in every document. */
 export const SCHEMA_VERSION = 1;
 
-export type DocumentType = 'order' | 'invoice' | 'order-list' | 'invoice-list';
+export type DocumentType = 'order' | 'invoice' | 'credit' | 'order-list' | 'invoice-list' | 'credit-list' | 'backorders';
 
 export interface RenderOptions {
   locale: string;
   pageSize: number;
+  /** Tracking links by carrier; built-ins when absent. */
+  carriers?: CarrierTable;
+  /** CDN base URL and key prefix, for `pdf_link`. */
+  publicBaseUrl?: string;
+  prefix?: string;
 }
 
 export interface RenderedDocument {
@@ -23,32 +29,57 @@ export interface RenderedDocument {
   source: Pick<SourceRef, 'file' | 'line'>;
 }
 
+/** A file published as it is (a PDF), beside the rendered documents. */
+export interface PublishedFile {
+  key: string;
+  path: string;
+  sha256: string;
+  contentType: string;
+}
+
+export interface RenderedCustomer {
+  documents: RenderedDocument[];
+  files: PublishedFile[];
+}
+
+const builtInCarriers = carrierTable();
+
 /**
  * Pure: all documents of one customer. Key order inside each body is fixed by construction, and
  * nothing depends on the clock, so the same records always give the same bytes.
+ *
+ * Lists: orders; invoices (credit invoices included, each item marked with its `type`); credit
+ * invoices alone. Each has pages newest first and pages per calendar year. Every customer with any
+ * document has page 1 of every list and a backorders document, so an empty history is an empty
+ * list rather than a 404.
  */
-export function renderCustomer(customerNo: string, docs: StoredDoc[], opts: RenderOptions): RenderedDocument[] {
-  if (docs.length === 0) return [];
-  const out: RenderedDocument[] = [];
-  for (const kind of ['order', 'invoice'] as const) {
-    const list: ListKind = kind === 'order' ? 'orders' : 'invoices';
-    const ofKind = docs.filter((d) => d.kind === kind).sort(newestFirst);
-    const rendered = ofKind.map((d) => ({ doc: d, body: renderDocument(d, opts) }));
-    for (const r of rendered) {
-      out.push({ key: documentKey(customerNo, list, r.doc.id), type: kind, body: r.body, source: r.doc.source });
-    }
-    // Every customer has page 1 of both lists, so an empty history is an empty list rather than a 404.
-    out.push(...renderPages(customerNo, kind, ofKind, opts));
-    const years = [...new Set(ofKind.map((d) => Number(d.header.date.slice(0, 4))))].sort((a, b) => b - a);
-    for (const year of years) {
-      out.push(...renderPages(customerNo, kind, ofKind.filter((d) => d.header.date.startsWith(`${year}-`)), opts, year));
-    }
+export function renderCustomer(customerNo: string, docs: StoredDoc[], opts: RenderOptions): RenderedCustomer {
+  const documents: RenderedDocument[] = [];
+  const files: PublishedFile[] = [];
+  if (docs.length === 0) return { documents, files };
+  const sorted = [...docs].sort(newestFirst);
+  for (const d of sorted) {
+    const list = listOf(d.kind);
+    documents.push({ key: documentKey(customerNo, list, d.id), type: d.kind, body: renderDocument(d, opts), source: d.source });
+    if (d.pdf) files.push({ key: pdfKey(customerNo, list, d.id), path: d.pdf.path, sha256: d.pdf.sha256, contentType: 'application/pdf' });
   }
-  return out;
+  const lists: Array<[ListKind, StoredDoc[]]> = [
+    ['orders', sorted.filter((d) => d.kind === 'order')],
+    ['invoices', sorted.filter((d) => d.kind === 'invoice' || d.kind === 'credit')],
+    ['credit-invoices', sorted.filter((d) => d.kind === 'credit')],
+  ];
+  for (const [list, ofList] of lists) {
+    documents.push(...renderPages(customerNo, list, ofList, opts));
+    const years = [...new Set(ofList.map((d) => Number(d.header.date.slice(0, 4))))].sort((a, b) => b - a);
+    for (const year of years) documents.push(...renderPages(customerNo, list, ofList.filter((d) => d.header.date.startsWith(`${year}-`)), opts, year));
+  }
+  documents.push(renderBackorders(customerNo, sorted));
+  return { documents, files };
 }
 
-function renderPages(customerNo: string, kind: DocKind, docs: StoredDoc[], opts: RenderOptions, year?: number): RenderedDocument[] {
-  const list: ListKind = kind === 'order' ? 'orders' : 'invoices';
+const LIST_TYPE: Record<ListKind, DocumentType> = { orders: 'order-list', invoices: 'invoice-list', 'credit-invoices': 'credit-list' };
+
+function renderPages(customerNo: string, list: ListKind, docs: StoredDoc[], opts: RenderOptions, year?: number): RenderedDocument[] {
   const perPage = opts.pageSize;
   const totalPages = Math.max(1, Math.ceil(docs.length / perPage));
   const pages: RenderedDocument[] = [];
@@ -57,7 +88,7 @@ function renderPages(customerNo: string, kind: DocKind, docs: StoredDoc[], opts:
     const dates = slice.map((d) => d.header.date);
     const body: Record<string, unknown> = {
       schema_version: SCHEMA_VERSION,
-      type: `${kind}-list`,
+      type: LIST_TYPE[list],
       customer_no: customerNo,
       ...(year === undefined ? {} : { year }),
       page,
@@ -67,14 +98,14 @@ function renderPages(customerNo: string, kind: DocKind, docs: StoredDoc[], opts:
       // Newest first, so the span runs from the last item's date to the first's.
       date_from: dates.length ? dates[dates.length - 1] : null,
       date_to: dates.length ? dates[0] : null,
-      items: slice.map((d) => listItem(d, opts)),
+      items: slice.map((d) => listItem(d, list, opts)),
     };
-    pages.push({ key: listPageKey(customerNo, list, page, year), type: `${kind}-list`, body, source: slice[0]?.source ?? { file: '', line: 0 } });
+    pages.push({ key: listPageKey(customerNo, list, page, year), type: LIST_TYPE[list], body, source: slice[0]?.source ?? { file: '', line: 0 } });
   }
   return pages;
 }
 
-function listItem(d: StoredDoc, opts: RenderOptions): Record<string, unknown> {
+function listItem(d: StoredDoc, list: ListKind, opts: RenderOptions): Record<string, unknown> {
   const h = d.header;
   const total = totals(d).total;
   const item: Record<string, unknown> = {
@@ -86,10 +117,12 @@ function listItem(d: StoredDoc, opts: RenderOptions): Record<string, unknown> {
     date: h.date,
     reference: h.reference ?? null,
   };
-  if (d.kind === 'invoice') {
+  if (d.kind !== 'order') {
     item.due_date = h.due_date ?? null;
     item.payment_status = h.payment_status ?? null;
   }
+  // The invoice list holds both kinds: say which, so the shop can link to the right document.
+  if (list === 'invoices') item.type = d.kind === 'credit' ? 'credit' : 'invoice';
   return item;
 }
 
@@ -140,6 +173,7 @@ export function renderDocument(d: StoredDoc, opts: RenderOptions): Record<string
   const h = d.header;
   const money = (amount: string) => formatMoney(amount, h.currency, opts.locale);
   const t = totals(d);
+  const carriers = opts.carriers ?? builtInCarriers;
   const body: Record<string, unknown> = {
     schema_version: SCHEMA_VERSION,
     type: d.kind,
@@ -147,7 +181,7 @@ export function renderDocument(d: StoredDoc, opts: RenderOptions): Record<string
     customer_no: h.customer_no,
     date: h.date,
   };
-  if (d.kind === 'invoice') {
+  if (d.kind !== 'order') {
     body.due_date = h.due_date ?? null;
     body.payment_status = h.payment_status ?? null;
   }
@@ -178,11 +212,45 @@ export function renderDocument(d: StoredDoc, opts: RenderOptions): Record<string
       row_total_amount: t.rows[i]!,
       vat_rate: l.vat_rate === undefined ? null : normalizeRate(l.vat_rate),
     })),
-    packages: [],
+    packages: (h.tracking_ids ?? []).map((id) => ({ tracing_id: id, tracking_link: carriers.link(h.carrier, id) ?? null })),
   });
-  if (d.kind === 'invoice') body.orders = (h.order_nos ?? []).map((order_no) => ({ order_no }));
-  body.pdf_link = null;
+  if (d.kind !== 'order') body.orders = (h.order_nos ?? []).map((order_no) => ({ order_no }));
+  body.pdf_link = d.pdf && opts.publicBaseUrl ? `${opts.publicBaseUrl.replace(/\/+$/, '')}/${opts.prefix ?? 'v1'}/${pdfKey(d.customer_no, listOf(d.kind), d.id)}` : null;
   return body;
+}
+
+/**
+ * Backordered products (restnoterade): every order line with quantity still to deliver, newest
+ * order first. What remains is the export's `remaining`, or quantity − delivered; a line of
+ * which everything was delivered (or that says nothing about delivery) is not listed, so an
+ * export that clears a backorder removes it.
+ */
+function renderBackorders(customerNo: string, sorted: StoredDoc[]): RenderedDocument {
+  const items: Array<Record<string, unknown>> = [];
+  let source: RenderedDocument['source'] = { file: '', line: 0 };
+  for (const d of sorted) {
+    if (d.kind !== 'order') continue;
+    for (const l of d.lines) {
+      const remaining = l.remaining ?? (l.delivered === undefined ? undefined : sub(l.quantity, l.delivered));
+      if (remaining === undefined || compare(remaining, '0') <= 0) continue;
+      if (items.length === 0) source = d.source;
+      items.push({
+        model: l.model ?? null,
+        name: l.name ?? null,
+        quantity: remaining,
+        ordered: l.quantity,
+        order_no: d.id,
+        order_date: d.header.date,
+        expected_date: l.delivery_date ?? null,
+      });
+    }
+  }
+  return {
+    key: backordersKey(customerNo),
+    type: 'backorders',
+    body: { schema_version: SCHEMA_VERSION, type: 'backorders', customer_no: customerNo, total: items.length, items },
+    source,
+  };
 }
 
 function address(a: Address, withCustomerFields: boolean): Record<string, string | null> {
@@ -201,10 +269,12 @@ function address(a: Address, withCustomerFields: boolean): Record<string, string
   return out;
 }
 
-/** Newest first; same day: higher document number first (numbers compare as numbers). */
+const KIND_ORDER: Record<DocKind, number> = { order: 0, invoice: 1, credit: 2 };
+
+/** Newest first; same day: higher document number first (numbers compare as numbers), then kind. */
 export function newestFirst(a: StoredDoc, b: StoredDoc): number {
   if (a.header.date !== b.header.date) return a.header.date < b.header.date ? 1 : -1;
-  return -compareIds(a.id, b.id);
+  return -compareIds(a.id, b.id) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind];
 }
 
 export function compareIds(a: string, b: string): number {

@@ -7,29 +7,38 @@
  * produce `/`, `..` or a leading dot, so no key leaves `customers/{c}/`.
  */
 
-const SAFE = /[A-Za-z0-9_.-]/;
+import { hex2, utf8Bytes, utf8Decode } from './utf8.ts';
 
+/** Letters, digits, `_`, `-`, `.`: the characters a segment keeps as they are. */
+function isSafe(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45 || c === 46;
+}
+
+// Both functions run inside the CloudFront Function too (see src/edge/): ES5 syntax and built-ins only.
 export function encodeSegment(value: string): string {
   if (value.length === 0) throw new Error('cannot encode an empty id');
   let out = '';
-  let i = 0;
-  for (const ch of value) {
-    if (SAFE.test(ch) && !(i === 0 && ch === '.')) {
-      out += ch;
-    } else {
-      for (const byte of Buffer.from(ch, 'utf8')) out += `~${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (isSafe(c) && !(i === 0 && c === 46)) {
+      out += value.charAt(i);
+      continue;
     }
-    i++;
+    // The UTF-8 bytes of one character: a surrogate pair is one, a lone surrogate becomes U+FFFD.
+    const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < value.length && value.charCodeAt(i + 1) >= 0xdc00 && value.charCodeAt(i + 1) <= 0xdfff;
+    const bytes = utf8Bytes(value.slice(i, pair ? i + 2 : i + 1));
+    for (let k = 0; k < bytes.length; k++) out += '~' + hex2(bytes[k]!);
+    if (pair) i++;
   }
   return out;
 }
 
 /** Inverse of encodeSegment; undefined for anything encodeSegment cannot have produced. */
 export function decodeSegment(segment: string): string | undefined {
-  if (!/^(?:[A-Za-z0-9_.-]|~[0-9A-F]{2})+$/.test(segment) || segment.startsWith('.')) return undefined;
+  if (!/^(?:[A-Za-z0-9_.-]|~[0-9A-F]{2})+$/.test(segment) || segment.charAt(0) === '.') return undefined;
   const bytes: number[] = [];
   for (let i = 0; i < segment.length; ) {
-    if (segment[i] === '~') {
+    if (segment.charAt(i) === '~') {
       bytes.push(parseInt(segment.slice(i + 1, i + 3), 16));
       i += 3;
     } else {
@@ -37,17 +46,12 @@ export function decodeSegment(segment: string): string | undefined {
       i++;
     }
   }
-  let decoded: string;
-  try {
-    decoded = new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(bytes));
-  } catch {
-    return undefined;
-  }
+  const decoded = utf8Decode(bytes);
   // Only the canonical spelling is valid, so one document has exactly one key.
-  return encodeSegment(decoded) === segment ? decoded : undefined;
+  return decoded !== undefined && encodeSegment(decoded) === segment ? decoded : undefined;
 }
 
-export type ListKind = 'orders' | 'invoices';
+export type ListKind = 'orders' | 'invoices' | 'credit-invoices';
 
 export function customerPrefix(customerNo: string): string {
   return `customers/${encodeSegment(customerNo)}/`;
@@ -62,13 +66,29 @@ export function documentKey(customerNo: string, list: ListKind, id: string): str
   return `${customerPrefix(customerNo)}${list}/${encodeSegment(id)}.json`;
 }
 
+/** The PDF of an order, invoice or credit invoice, beside its JSON. */
+export function pdfKey(customerNo: string, list: ListKind, id: string): string {
+  return `${customerPrefix(customerNo)}${list}/${encodeSegment(id)}.pdf`;
+}
+
+export function backordersKey(customerNo: string): string {
+  return `${customerPrefix(customerNo)}backorders.json`;
+}
+
 /** Parses a key back into its parts; undefined for anything outside the layout. */
 export type ParsedKey =
   | { type: 'list'; customerNo: string; list: ListKind; page: number; year?: number }
-  | { type: 'document'; customerNo: string; list: ListKind; id: string };
+  | { type: 'document'; customerNo: string; list: ListKind; id: string }
+  | { type: 'pdf'; customerNo: string; list: ListKind; id: string }
+  | { type: 'backorders'; customerNo: string };
 
 export function parseKey(key: string): ParsedKey | undefined {
-  const m = /^customers\/([^/]+)\/(orders|invoices)\/(?:(?:years\/(\d{4})\/)?pages\/([1-9]\d{0,5})\.json|([^/]+)\.json)$/.exec(key);
+  const b = /^customers\/([^/]+)\/backorders\.json$/.exec(key);
+  if (b) {
+    const customerNo = decodeSegment(b[1]!);
+    return customerNo === undefined ? undefined : { type: 'backorders', customerNo };
+  }
+  const m = /^customers\/([^/]+)\/(orders|invoices|credit-invoices)\/(?:(?:years\/(\d{4})\/)?pages\/([1-9]\d{0,5})\.json|([^/]+)\.(json|pdf))$/.exec(key);
   if (!m) return undefined;
   const customerNo = decodeSegment(m[1]!);
   if (customerNo === undefined) return undefined;
@@ -77,5 +97,10 @@ export function parseKey(key: string): ParsedKey | undefined {
     return m[3] !== undefined ? { type: 'list', customerNo, list, page: Number(m[4]), year: Number(m[3]) } : { type: 'list', customerNo, list, page: Number(m[4]) };
   }
   const id = decodeSegment(m[5]!);
-  return id === undefined ? undefined : { type: 'document', customerNo, list, id };
+  if (id === undefined) return undefined;
+  return { type: m[6] === 'pdf' ? 'pdf' : 'document', customerNo, list, id };
+}
+
+export function listOf(kind: 'order' | 'invoice' | 'credit'): ListKind {
+  return kind === 'order' ? 'orders' : kind === 'invoice' ? 'invoices' : 'credit-invoices';
 }

@@ -1,6 +1,7 @@
-import { DataError, ErrorCodes, FileRejected } from '../errors.ts';
+import { createHash, type Hash } from 'node:crypto';
+import { DataError, ErrorCodes, FileRejected, shorten } from '../errors.ts';
 import type { FeedConfig } from '../config/types.ts';
-import { docKindOf, feedCarriesHeaders, type MappedRecord } from '../model.ts';
+import { docKindOf, feedCarriesHeaders, type DocKind, type MappedRecord } from '../model.ts';
 import type { RawRecord } from '../readers/types.ts';
 import type { Store } from './db.ts';
 
@@ -22,6 +23,8 @@ export interface ApplyOptions {
   signal?: AbortSignal;
   /** Runs inside the transaction after the records are applied (publish planning, the file's history row). */
   beforeCommit?: (result: ApplyResult) => void;
+  /** Records read so far, after each record (progress); keep it cheap. */
+  onRecord?: (records: number) => void;
 }
 
 /** The file was rolled back because the process is stopping. */
@@ -79,8 +82,12 @@ async function applyOnce(
   opts: ApplyOptions,
   exclude: Set<string>,
 ): Promise<Attempt> {
-  const kind = docKindOf(feed.kind);
   const headers = feedCarriesHeaders(feed.kind);
+  /** The kinds this feed writes: an invoice feed with a credit marker writes credit invoices too. */
+  const kinds: DocKind[] = feed.credit ? [docKindOf(feed.kind), 'credit'] : [docKindOf(feed.kind)];
+  const kindLabel = kinds.map((k) => (k === 'credit' ? 'credit invoices' : `${k}s`)).join(' and ');
+  /** Documents are identified by kind and number (an invoice and a credit invoice may share a number). */
+  const ref = (k: DocKind, id: string) => `${k}\u0000${id}`;
   const errors: DataError[] = [];
   const result: ApplyResult = { records: 0, upserted: 0, deleted: 0, dirty: 0, skipped: [] };
   const skip = opts.onError === 'skip-record';
@@ -98,26 +105,30 @@ async function applyOnce(
   const seenHeaders = new Map<string, string>();
   /** ids whose lines this file replaced: the file carries the complete line set of each document it names. */
   const seenLines = new Map<string, number>();
+  const lineDigests = new Map<string, { hash: Hash; before: string | undefined }>();
   /** Ids this file carries (headers for header feeds, line sets for line feeds): what a full snapshot keeps. */
   const present = new Set<string>();
-  const before = feed.mode === 'full' ? new Set(store.existingIds(kind, headers ? 'docs' : 'lines')) : undefined;
+  const before = feed.mode === 'full' ? new Set(kinds.flatMap((k) => store.existingIds(k, headers ? 'docs' : 'lines').map((id) => ref(k, id)))) : undefined;
 
   const apply = (rec: MappedRecord): void => {
+    const kind = rec.kind;
+    const key = ref(kind, rec.id);
     if (rec.deleted) {
       const existing = store.getDoc(kind, rec.id);
       if (existing) markDirty(existing.customer_no);
       store.deleteDoc(kind, rec.id);
-      store.deleteLines(kind, rec.id);
-      seenLines.delete(rec.id);
+      store.dropLines(kind, rec.id);
+      seenLines.delete(key);
+      lineDigests.delete(key);
       if (existing) result.deleted++;
       return;
     }
     if (rec.header) {
       const customer = rec.header.customer_no;
-      const earlier = seenHeaders.get(rec.id);
+      const earlier = seenHeaders.get(key);
       if (earlier === undefined) {
-        seenHeaders.set(rec.id, customer);
-        present.add(rec.id);
+        seenHeaders.set(key, customer);
+        present.add(key);
         const existing = store.getDoc(kind, rec.id);
         const json = JSON.stringify(rec.header);
         // A document that moved leaves its old customer's objects.
@@ -141,16 +152,33 @@ async function applyOnce(
       }
     }
     if (rec.lines.length > 0) {
-      let seq = seenLines.get(rec.id);
-      if (seq === undefined) {
+      let seq = seenLines.get(key);
+      let digest = lineDigests.get(key);
+      if (seq === undefined || digest === undefined) {
+        // Compared at the end of the file, so unchanged line sets do not make their customer dirty.
+        digest = { hash: createHash('sha256'), before: store.lineSetSha(kind, rec.id) };
+        lineDigests.set(key, digest);
         store.deleteLines(kind, rec.id);
         seq = 0;
       }
-      for (const line of rec.lines) store.insertLine(kind, rec.id, seq++, line, rec.source);
-      seenLines.set(rec.id, seq);
-      if (!headers) present.add(rec.id);
-      const owner = rec.header?.customer_no ?? store.getDoc(kind, rec.id)?.customer_no;
-      // Lines whose header has not arrived yet wait in the store; the header's arrival marks the customer.
+      for (const line of rec.lines) {
+        const json = JSON.stringify(line);
+        digest.hash.update(json).update('\n');
+        store.insertLine(kind, rec.id, seq++, line, rec.source);
+      }
+      seenLines.set(key, seq);
+      if (!headers) present.add(key);
+    }
+  };
+
+  /** Line sets whose digest changed mark their document's customer (lines without a header wait). */
+  const settleLineSets = (): void => {
+    for (const [key, { hash, before }] of lineDigests) {
+      const [kind, id] = key.split('\u0000') as [DocKind, string];
+      const sha = hash.digest('hex');
+      if (sha === before) continue;
+      store.setLineSetSha(kind, id, sha);
+      const owner = store.getDoc(kind, id)?.customer_no;
       if (owner) markDirty(owner);
     }
   };
@@ -162,12 +190,13 @@ async function applyOnce(
       for await (const raw of records()) {
         if (opts.signal?.aborted) throw new ApplyAborted(name);
         result.records++;
+        opts.onRecord?.(result.records);
         const rawId = raw.fields[feed.map.id]?.trim();
         try {
           if (raw.error) throw raw.error;
           if (rawId && exclude.has(rawId)) {
             // Skipped whole: another record of this document failed (reported below, or in the first attempt).
-            present.add(rawId);
+            for (const k of kinds) present.add(ref(k, rawId));
             continue;
           }
           if (rawId && bad.has(rawId)) continue;
@@ -179,12 +208,14 @@ async function applyOnce(
           }
         } catch (err) {
           if (!(err instanceof DataError)) throw err;
+          // Logs and reports about a record name its customer too, where the record or the store tells it.
+          err.context.customer ??= customerOf(store, feed, kinds, raw, rawId);
           if (skip) {
             result.skipped.push(err);
             if (rawId) {
               bad.add(rawId);
               // In a full snapshot a skipped document is still present: it must not be deleted as absent.
-              present.add(rawId);
+              for (const k of kinds) present.add(ref(k, rawId));
             } else if (before) {
               errors.push(new DataError(ErrorCodes.RECORD, 'a bad record without a readable document id in a full snapshot: it cannot be skipped safely (its document would be deleted as absent)', { ...err.context, rule: 'full-skip-without-id' }));
               break;
@@ -206,6 +237,7 @@ async function applyOnce(
       errors.push(err);
     }
     if (errors.length > 0) throw new FileRejected(name, errors);
+    settleLineSets();
     const partial = new Set([...bad].filter((id) => touched.has(id)));
     if (partial.size > 0) {
       store.db.exec('ROLLBACK');
@@ -217,18 +249,19 @@ async function applyOnce(
       const share = opts.maxDeleteShare;
       if (absent.length > 0 && absent.length > share * before.size && !opts.force) {
         throw new FileRejected(name, [
-          new DataError(ErrorCodes.DELETE_GUARD, `full snapshot would delete ${absent.length} of ${before.size} ${kind}s (more than ${Math.round(share * 100)} %); suspected truncated export`, {
+          new DataError(ErrorCodes.DELETE_GUARD, `full snapshot would delete ${absent.length} of ${before.size} ${kindLabel} (more than ${Math.round(share * 100)} %); suspected truncated export`, {
             file: name,
             rule: 'max-delete-share',
             hint: 'check the export; if the deletions are real, run `vendre-pull replay --force` or raise maxDeleteShare',
           }),
         ]);
       }
-      for (const id of absent) {
+      for (const absentRef of absent) {
+        const [kind, id] = absentRef.split('\u0000') as [DocKind, string];
         const owner = store.getDoc(kind, id)?.customer_no;
         if (owner) markDirty(owner);
         if (headers) store.deleteDoc(kind, id);
-        store.deleteLines(kind, id);
+        store.dropLines(kind, id);
         result.deleted++;
       }
     }
@@ -244,4 +277,17 @@ async function applyOnce(
   } finally {
     if (!committed && store.db.inTransaction) store.db.exec('ROLLBACK');
   }
+}
+
+/** The customer a (possibly bad) raw record belongs to: its own customer column, else the stored document's. */
+function customerOf(store: Store, feed: FeedConfig, kinds: DocKind[], raw: RawRecord, rawId: string | undefined): string | undefined {
+  const column = feed.map.customer_no;
+  const own = column === undefined ? undefined : raw.fields[column]?.trim();
+  if (own) return shorten(own);
+  if (!rawId) return undefined;
+  for (const k of kinds) {
+    const c = store.getDoc(k, rawId)?.customer_no;
+    if (c) return c;
+  }
+  return undefined;
 }

@@ -5,28 +5,13 @@ import type { DocHeader, DocKind, DocLine, SourceRef } from '../model.ts';
 
 export type Db = Database.Database;
 
-const SCHEMA_VERSION = 1;
-
 /**
- * State lives in one SQLite file: canonical documents and lines, which customers need re-rendering,
- * the manifest of published objects and the history of input files. WAL keeps `status` readable
- * while the daemon writes.
+ * Schema migrations, applied in order; `user_version` records how many ran. Append, never edit:
+ * state files in the field are at any earlier step.
  */
-export function openStore(file: string): Store {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  migrate(db);
-  return new Store(db, file);
-}
-
-function migrate(db: Db): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version === SCHEMA_VERSION) return;
-  if (version > SCHEMA_VERSION) throw new Error(`state file has schema version ${version}, this vendre-pull knows ${SCHEMA_VERSION}: upgrade vendre-pull`);
-  db.exec(`
+const MIGRATIONS: ReadonlyArray<(db: Db) => void> = [
+  // 1: the base schema.
+  (db) => db.exec(`
     CREATE TABLE IF NOT EXISTS docs (
       kind TEXT NOT NULL, id TEXT NOT NULL, customer_no TEXT NOT NULL, date TEXT NOT NULL,
       header TEXT NOT NULL, src_file TEXT NOT NULL, src_line INTEGER NOT NULL,
@@ -66,8 +51,57 @@ function migrate(db: Db): void {
     CREATE TABLE IF NOT EXISTS publish_errors (
       key TEXT PRIMARY KEY, customer_no TEXT NOT NULL, message TEXT NOT NULL, src_file TEXT, src_line INTEGER
     ) WITHOUT ROWID;
-  `);
-  db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  `),
+  // 2: PDFs dropped beside the exports, and outbox entries whose bytes live in a file (large PDFs).
+  (db) =>
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS pdfs (
+        kind TEXT NOT NULL, id TEXT NOT NULL, path TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL,
+        src_file TEXT NOT NULL, received_at TEXT NOT NULL,
+        PRIMARY KEY (kind, id)
+      ) WITHOUT ROWID;
+      ALTER TABLE outbox ADD COLUMN body_path TEXT;
+      -- Planning reads one customer's queued entries per dirty customer: without this, a scan of the outbox each time.
+      CREATE INDEX IF NOT EXISTS outbox_by_customer ON outbox (customer_no);
+    `),
+  // 3: the entity tag the target confirmed for each object, so `verify` can compare a listing without reading objects.
+  (db) => db.exec('ALTER TABLE manifest ADD COLUMN etag TEXT;'),
+  // 4: a digest of each document's line set, so a file that repeats unchanged lines does not re-render its customers.
+  (db) => db.exec('CREATE TABLE IF NOT EXISTS line_sets (kind TEXT NOT NULL, doc_id TEXT NOT NULL, sha256 TEXT NOT NULL, PRIMARY KEY (kind, doc_id)) WITHOUT ROWID;'),
+];
+
+const SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * State lives in one SQLite file: canonical documents and lines, which customers need re-rendering,
+ * the manifest of published objects, the outbox and the history of input files. WAL keeps `status`
+ * readable while the daemon writes.
+ */
+export function openStore(file: string): Store {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+  return new Store(db, file);
+}
+
+function migrate(db: Db): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > SCHEMA_VERSION) throw new Error(`state file has schema version ${version}, this vendre-pull knows ${SCHEMA_VERSION}: upgrade vendre-pull`);
+  for (let v = version; v < SCHEMA_VERSION; v++) {
+    db.transaction(() => {
+      MIGRATIONS[v]!(db);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
+
+export interface StoredPdf {
+  path: string;
+  sha256: string;
+  size: number;
 }
 
 export interface StoredDoc {
@@ -77,6 +111,19 @@ export interface StoredDoc {
   header: DocHeader;
   lines: DocLine[];
   source: SourceRef;
+  /** The document's PDF, when one was dropped. */
+  pdf?: StoredPdf;
+}
+
+/** One published object as the manifest records it. */
+export interface ManifestEntry {
+  key: string;
+  customer_no: string;
+  /** sha256 of the uncompressed bytes. */
+  sha256: string;
+  size: number;
+  /** Entity tag the target confirmed on the last write (null before schema 3 or for targets without one). */
+  etag: string | null;
 }
 
 export interface OutboxEntry {
@@ -86,6 +133,8 @@ export interface OutboxEntry {
   phase: number;
   sha256: string | null;
   body: Buffer | null;
+  /** Bytes in a file instead of `body` (PDFs: streamed, never loaded whole). */
+  body_path: string | null;
   content_type: string | null;
   attempts: number;
 }
@@ -106,6 +155,8 @@ export class Store {
   readonly db: Db;
   readonly file: string;
   private readonly stmts;
+  /** Prepared statements by SQL text: better-sqlite3 does not cache them, and preparing showed in profiles. */
+  private readonly cache = new Map<string, Database.Statement>();
 
   constructor(db: Db, file: string) {
     this.db = db;
@@ -129,11 +180,20 @@ export class Store {
       ingestedSha: db.prepare<[string], { seq: number; name: string; moved_to: string | null }>(
         "SELECT seq, name, moved_to FROM files WHERE sha256 = ? AND outcome = 'ingested' ORDER BY moved_to IS NULL DESC, seq DESC LIMIT 1",
       ),
-      queue: db.prepare(`INSERT INTO outbox (key, customer_no, op, phase, sha256, body, content_type) VALUES (@key, @customer_no, @op, @phase, @sha256, @body, @content_type)
+      queue: db.prepare(`INSERT INTO outbox (key, customer_no, op, phase, sha256, body, body_path, content_type) VALUES (@key, @customer_no, @op, @phase, @sha256, @body, @body_path, @content_type)
         ON CONFLICT (key) DO UPDATE SET customer_no = excluded.customer_no, op = excluded.op, phase = excluded.phase, sha256 = excluded.sha256,
-          body = excluded.body, content_type = excluded.content_type, attempts = 0, last_error = NULL`),
+          body = excluded.body, body_path = excluded.body_path, content_type = excluded.content_type, attempts = 0, last_error = NULL`),
+      pdfsOfCustomer: db.prepare<[string], { kind: DocKind; id: string; path: string; sha256: string; size: number }>(
+        'SELECT p.kind, p.id, p.path, p.sha256, p.size FROM pdfs p JOIN docs d ON d.kind = p.kind AND d.id = p.id WHERE d.customer_no = ?',
+      ),
       unqueue: db.prepare('DELETE FROM outbox WHERE key = ?'),
     };
+  }
+
+  private sql<P extends unknown[] = unknown[], R = unknown>(text: string): Database.Statement<P, R> {
+    let stmt = this.cache.get(text);
+    if (!stmt) this.cache.set(text, (stmt = this.db.prepare(text)));
+    return stmt as unknown as Database.Statement<P, R>;
   }
 
   close(): void {
@@ -152,6 +212,20 @@ export class Store {
     this.stmts.deleteDoc.run(kind, id);
   }
 
+  lineSetSha(kind: DocKind, docId: string): string | undefined {
+    return this.sql<[DocKind, string], { sha256: string }>('SELECT sha256 FROM line_sets WHERE kind = ? AND doc_id = ?').get(kind, docId)?.sha256;
+  }
+
+  setLineSetSha(kind: DocKind, docId: string, sha256: string): void {
+    this.sql('INSERT INTO line_sets (kind, doc_id, sha256) VALUES (?, ?, ?) ON CONFLICT (kind, doc_id) DO UPDATE SET sha256 = excluded.sha256').run(kind, docId, sha256);
+  }
+
+  /** Forget a document's lines and their digest (the document is gone). */
+  dropLines(kind: DocKind, docId: string): void {
+    this.sql('DELETE FROM line_sets WHERE kind = ? AND doc_id = ?').run(kind, docId);
+    this.deleteLines(kind, docId);
+  }
+
   deleteLines(kind: DocKind, docId: string): void {
     this.stmts.deleteLines.run(kind, docId);
   }
@@ -165,17 +239,17 @@ export class Store {
   }
 
   dirtyCustomers(): string[] {
-    return this.db.prepare<[], { customer_no: string }>('SELECT customer_no FROM dirty ORDER BY customer_no').all().map((r) => r.customer_no);
+    return this.sql<[], { customer_no: string }>('SELECT customer_no FROM dirty ORDER BY customer_no').all().map((r) => r.customer_no);
   }
 
   clearDirty(customerNo: string): void {
-    this.db.prepare('DELETE FROM dirty WHERE customer_no = ?').run(customerNo);
+    this.sql('DELETE FROM dirty WHERE customer_no = ?').run(customerNo);
   }
 
   /** Every customer that has documents or published objects: what `rebuild` re-renders. */
   allCustomers(): string[] {
-    return this.db
-      .prepare<[], { customer_no: string }>('SELECT customer_no FROM docs UNION SELECT customer_no FROM manifest ORDER BY 1')
+    return this
+      .sql<[], { customer_no: string }>('SELECT customer_no FROM docs UNION SELECT customer_no FROM manifest ORDER BY 1')
       .all()
       .map((r) => r.customer_no);
   }
@@ -189,54 +263,96 @@ export class Store {
       if (!list) lines.set(k, (list = []));
       list.push(JSON.parse(l.line) as DocLine);
     }
-    return this.stmts.docsOfCustomer.all(customerNo).map((d) => ({
-      kind: d.kind,
-      id: d.id,
-      customer_no: customerNo,
-      header: JSON.parse(d.header) as DocHeader,
-      lines: lines.get(`${d.kind}\u0000${d.id}`) ?? [],
-      source: { file: d.src_file, line: d.src_line, record: 0 },
-    }));
+    const pdfs = new Map(this.stmts.pdfsOfCustomer.all(customerNo).map((p) => [`${p.kind}\u0000${p.id}`, { path: p.path, sha256: p.sha256, size: p.size }]));
+    return this.stmts.docsOfCustomer.all(customerNo).map((d) => {
+      const pdf = pdfs.get(`${d.kind}\u0000${d.id}`);
+      return {
+        kind: d.kind,
+        id: d.id,
+        customer_no: customerNo,
+        header: JSON.parse(d.header) as DocHeader,
+        lines: lines.get(`${d.kind}\u0000${d.id}`) ?? [],
+        source: { file: d.src_file, line: d.src_line, record: 0 },
+        ...(pdf ? { pdf } : {}),
+      };
+    });
+  }
+
+  /** Records a dropped PDF (its bytes kept at `path`); returns the owning customer if the document exists. */
+  upsertPdf(kind: DocKind, id: string, pdf: StoredPdf, srcFile: string): string | undefined {
+    this
+      .sql(`INSERT INTO pdfs (kind, id, path, sha256, size, src_file, received_at) VALUES (?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        ON CONFLICT (kind, id) DO UPDATE SET path = excluded.path, sha256 = excluded.sha256, size = excluded.size, src_file = excluded.src_file, received_at = excluded.received_at`)
+      .run(kind, id, pdf.path, pdf.sha256, pdf.size, srcFile);
+    return this.getDoc(kind, id)?.customer_no;
+  }
+
+  /** PDFs whose document has not arrived (yet). */
+  ownerlessPdfs(): Array<{ kind: DocKind; id: string; src_file: string; received_at: string }> {
+    return this
+      .sql<[], { kind: DocKind; id: string; src_file: string; received_at: string }>(
+        'SELECT p.kind, p.id, p.src_file, p.received_at FROM pdfs p LEFT JOIN docs d ON d.kind = p.kind AND d.id = p.id WHERE d.id IS NULL ORDER BY p.received_at',
+      )
+      .all();
   }
 
   /** Ids of one kind that have headers (header feeds) or lines (line feeds). */
   existingIds(kind: DocKind, table: 'docs' | 'lines'): string[] {
     const sql = table === 'docs' ? 'SELECT id FROM docs WHERE kind = ?' : 'SELECT DISTINCT doc_id AS id FROM lines WHERE kind = ?';
-    return this.db.prepare<[DocKind], { id: string }>(sql).all(kind).map((r) => r.id);
+    return this.sql<[DocKind], { id: string }>(sql).all(kind).map((r) => r.id);
   }
 
   manifestOf(customerNo: string): Map<string, string> {
-    const rows = this.db.prepare<[string], { key: string; sha256: string }>('SELECT key, sha256 FROM manifest WHERE customer_no = ?').all(customerNo);
+    const rows = this.sql<[string], { key: string; sha256: string }>('SELECT key, sha256 FROM manifest WHERE customer_no = ?').all(customerNo);
     return new Map(rows.map((r) => [r.key, r.sha256]));
   }
 
-  setManifest(key: string, customerNo: string, sha256: string, size: number): void {
-    this.db
-      .prepare('INSERT INTO manifest (key, customer_no, sha256, size) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET customer_no = excluded.customer_no, sha256 = excluded.sha256, size = excluded.size')
-      .run(key, customerNo, sha256, size);
+  setManifest(key: string, customerNo: string, sha256: string, size: number, etag: string | null = null): void {
+    this
+      .sql('INSERT INTO manifest (key, customer_no, sha256, size, etag) VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET customer_no = excluded.customer_no, sha256 = excluded.sha256, size = excluded.size, etag = excluded.etag')
+      .run(key, customerNo, sha256, size, etag);
+  }
+
+  /** Every published object with what the target confirmed for it (for `verify`). */
+  manifestEntries(): IterableIterator<ManifestEntry> {
+    return this.sql<[], ManifestEntry>('SELECT key, customer_no, sha256, size, etag FROM manifest ORDER BY key').iterate();
+  }
+
+  setManifestEtag(key: string, etag: string): void {
+    this.sql('UPDATE manifest SET etag = ? WHERE key = ?').run(etag, key);
+  }
+
+  /** Keys with a pending outbox entry: their target state is about to change. */
+  queuedKeys(): Set<string> {
+    return new Set(this.sql<[], { key: string }>('SELECT key FROM outbox').all().map((r) => r.key));
   }
 
   removeManifest(key: string): void {
-    this.db.prepare('DELETE FROM manifest WHERE key = ?').run(key);
+    this.sql('DELETE FROM manifest WHERE key = ?').run(key);
   }
 
   setPublishError(key: string, customerNo: string, message: string, source: { file: string; line: number }): void {
-    this.db
-      .prepare('INSERT INTO publish_errors (key, customer_no, message, src_file, src_line) VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET message = excluded.message, src_file = excluded.src_file, src_line = excluded.src_line')
+    this
+      .sql('INSERT INTO publish_errors (key, customer_no, message, src_file, src_line) VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET message = excluded.message, src_file = excluded.src_file, src_line = excluded.src_line')
       .run(key, customerNo, message, source.file, source.line);
   }
 
   clearPublishErrors(customerNo: string): void {
-    this.db.prepare('DELETE FROM publish_errors WHERE customer_no = ?').run(customerNo);
+    this.sql('DELETE FROM publish_errors WHERE customer_no = ?').run(customerNo);
   }
 
   /** Queue a write; replaces whatever was queued for the key (the newest decision wins). */
   queuePut(key: string, customerNo: string, phase: 0 | 1, sha256: string, body: Buffer, contentType: string): void {
-    this.stmts.queue.run({ key, customer_no: customerNo, op: 'put', phase, sha256, body, content_type: contentType });
+    this.stmts.queue.run({ key, customer_no: customerNo, op: 'put', phase, sha256, body, body_path: null, content_type: contentType });
+  }
+
+  /** Queue a write whose bytes are in a file (a PDF). */
+  queuePutFile(key: string, customerNo: string, phase: 0 | 1, sha256: string, file: string, contentType: string): void {
+    this.stmts.queue.run({ key, customer_no: customerNo, op: 'put', phase, sha256, body: null, body_path: file, content_type: contentType });
   }
 
   queueDelete(key: string, customerNo: string): void {
-    this.stmts.queue.run({ key, customer_no: customerNo, op: 'delete', phase: 2, sha256: null, body: null, content_type: null });
+    this.stmts.queue.run({ key, customer_no: customerNo, op: 'delete', phase: 2, sha256: null, body: null, body_path: null, content_type: null });
   }
 
   unqueue(key: string): void {
@@ -245,33 +361,42 @@ export class Store {
 
   /** Pending entries of one customer: key -> sha256 (null for a delete). */
   queuedOf(customerNo: string): Map<string, string | null> {
-    const rows = this.db.prepare<[string], { key: string; sha256: string | null }>('SELECT key, sha256 FROM outbox WHERE customer_no = ?').all(customerNo);
+    const rows = this.sql<[string], { key: string; sha256: string | null }>('SELECT key, sha256 FROM outbox WHERE customer_no = ?').all(customerNo);
     return new Map(rows.map((r) => [r.key, r.sha256]));
   }
 
   /** The next entries to send, lowest phase first; only entries of that phase. */
   nextOutbox(limit: number): OutboxEntry[] {
-    return this.db
-      .prepare<[number], OutboxEntry>('SELECT key, customer_no, op, phase, sha256, body, content_type, attempts FROM outbox WHERE phase = (SELECT min(phase) FROM outbox) ORDER BY key LIMIT ?')
+    return this
+      .sql<[number], OutboxEntry>('SELECT key, customer_no, op, phase, sha256, body, body_path, content_type, attempts FROM outbox WHERE phase = (SELECT min(phase) FROM outbox) ORDER BY key LIMIT ?')
       .all(limit);
   }
 
   outboxDepth(): number {
-    return this.db.prepare('SELECT count(*) FROM outbox').pluck().get() as number;
+    return this.sql('SELECT count(*) FROM outbox').pluck().get() as number;
   }
 
-  /** The target confirmed the entry: the manifest takes it over, in one transaction. */
-  confirm(entry: OutboxEntry, size: number): void {
+  /**
+   * The target confirmed these entries: the manifest takes them over, in one transaction. Returns
+   * the keys that replaced or removed an object the manifest had (what a CDN may hold a copy of).
+   */
+  confirm(done: ReadonlyArray<{ entry: OutboxEntry; size: number; etag?: string }>): string[] {
+    const changed: string[] = [];
+    if (done.length === 0) return changed;
     this.transaction(() => {
-      if (entry.op === 'put') this.setManifest(entry.key, entry.customer_no, entry.sha256!, size);
-      else this.removeManifest(entry.key);
-      // Only if nothing newer was queued for the key meanwhile.
-      this.db.prepare('DELETE FROM outbox WHERE key = ? AND op = ? AND sha256 IS ?').run(entry.key, entry.op, entry.sha256);
+      for (const { entry, size, etag } of done) {
+        if (this.sql('SELECT 1 FROM manifest WHERE key = ?').pluck().get(entry.key) !== undefined) changed.push(entry.key);
+        if (entry.op === 'put') this.setManifest(entry.key, entry.customer_no, entry.sha256!, size, etag ?? null);
+        else this.removeManifest(entry.key);
+        // Only if nothing newer was queued for the key meanwhile.
+        this.sql('DELETE FROM outbox WHERE key = ? AND op = ? AND sha256 IS ?').run(entry.key, entry.op, entry.sha256);
+      }
     });
+    return changed;
   }
 
   failed(key: string, message: string): void {
-    this.db.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE key = ?').run(message, key);
+    this.sql('UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE key = ?').run(message, key);
   }
 
   /**
@@ -288,7 +413,7 @@ export class Store {
   }
 
   setMovedTo(seq: number, movedTo: string): void {
-    this.db.prepare('UPDATE files SET moved_to = ? WHERE seq = ?').run(movedTo, seq);
+    this.sql('UPDATE files SET moved_to = ? WHERE seq = ?').run(movedTo, seq);
   }
 
   transaction<T>(fn: () => T): T {

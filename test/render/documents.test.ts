@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderCustomer, totals, compareIds } from '../../src/render/documents.ts';
+import { renderCustomer as renderAll, totals, compareIds } from '../../src/render/documents.ts';
 import { serialize } from '../../src/publish/cycle.ts';
 import { createValidator } from '../../src/validate/schemas.ts';
 import type { StoredDoc } from '../../src/store/db.ts';
 import type { DocLine } from '../../src/model.ts';
 
 const NBSP = '\u00a0';
+const renderCustomer = (...args: Parameters<typeof renderAll>) => renderAll(...args).documents;
 
 function doc(kind: 'order' | 'invoice', id: string, date: string, lines: DocLine[], extra: Partial<StoredDoc['header']> = {}): StoredDoc {
   return {
@@ -67,7 +68,7 @@ test('money is formatted for the locale with the exact value beside it', () => {
   assert.equal(inv.total_amount, '1234.50');
   assert.equal(inv.currency, 'EUR');
   const list = out.find((o) => o.type === 'invoice-list')!.body as { items: Array<Record<string, unknown>> };
-  assert.deepEqual(list.items[0], { id: 'F1', customer_no: 'C1', sum: `1${NBSP}234,50${NBSP}€`, sum_amount: '1234.50', currency: 'EUR', date: '2025-02-03', reference: null, due_date: '2025-03-05', payment_status: 'Obetald' });
+  assert.deepEqual(list.items[0], { id: 'F1', customer_no: 'C1', sum: `1${NBSP}234,50${NBSP}€`, sum_amount: '1234.50', currency: 'EUR', date: '2025-02-03', reference: null, due_date: '2025-03-05', payment_status: 'Obetald', type: 'invoice' });
 });
 
 test('same records give byte-identical output, in any input order; every document matches its schema', () => {

@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { processFile } from '../../src/pipeline.ts';
-import { appIn, FLAT_HEADER, FLAT_ORDERS_FEED, flatRow, tmpDir, writeBytes } from '../helpers.ts';
-import type { App } from '../../src/app.ts';
+import { appIn, FLAT_HEADER, FLAT_ORDERS_FEED, flatRow, tmpDir, writeBytes, type LocalApp } from '../helpers.ts';
 
 const SPLIT_FEEDS = `
   - name: heads
@@ -35,7 +34,7 @@ const SPLIT_FEEDS = `
     map: { id: Ordernr, customer_no: Kundnr, date: Datum, reference: Ref, customer.company: Namn, customer.country: Land, line.model: Art, line.name: Text, line.quantity: Antal, line.price: Pris, line.discount: Rabatt, line.vat_rate: Moms }
 `;
 
-function setup(): { app: App; dir: string; drop: (name: string, text: string) => string; ingest: (name: string, text: string, force?: boolean) => ReturnType<typeof processFile>; read: (key: string) => unknown; has: (key: string) => boolean } {
+function setup(): { app: LocalApp; dir: string; drop: (name: string, text: string) => string; ingest: (name: string, text: string, force?: boolean) => ReturnType<typeof processFile>; read: (key: string) => unknown; has: (key: string) => boolean } {
   const dir = tmpDir('vp-ingest');
   const app = appIn(dir, `feeds:${FLAT_ORDERS_FEED}${SPLIT_FEEDS}`);
   const drop = (name: string, text: string) => writeBytes(path.join(dir, 'in'), name, text);
@@ -169,4 +168,17 @@ test('skip-record skips a document whole: a bad line of a stored order leaves th
   assert.deepEqual(read('customers/C1/orders/1.json').products.map((p) => p.quantity), ['1', '2'], 'not half-updated');
   assert.ok(existsSync(app.target.pathOf('customers/C1/orders/2.json')));
   app.close();
+});
+
+test('a file that repeats unchanged documents and lines leaves their customers clean; a changed line marks only its customer', async () => {
+  const t = setup();
+  const rows = [flatRow({ id: '1', c: 'C1', date: '20250102' }), flatRow({ id: '1', c: 'C1', date: '20250102', art: 'B' }), flatRow({ id: '2', c: 'C2', date: '20250103' })];
+  await t.ingest('orders1.csv', csv(...rows));
+  const again = await t.ingest('orders2.csv', csv(...rows));
+  assert.equal(again.result!.dirty, 0, 'nothing to re-render');
+  assert.equal(again.plan!.customers, 0);
+  const changed = await t.ingest('orders3.csv', csv(rows[0]!, flatRow({ id: '1', c: 'C1', date: '20250102', art: 'B', qty: '5' }), rows[2]!));
+  assert.equal(changed.result!.dirty, 1);
+  assert.deepEqual((t.read('customers/C1/orders/1.json') as { products: Array<{ quantity: string }> }).products.map((p) => p.quantity), ['2', '5']);
+  t.app.close();
 });
