@@ -15,7 +15,7 @@ export interface Status {
   state: string;
   target: string;
   feeds: FeedStatus[];
-  documents: { orders: number; invoices: number; customers: number; orphan_line_sets: number };
+  documents: { orders: number; invoices: number; credit_invoices: number; customers: number; orphan_line_sets: number };
   published: { objects: number; orders: number; invoices: number; order_lists: number; invoice_lists: number };
   outbox: { depth: number; failing: number; last_error: string | null };
   dirty_customers: number;
@@ -23,6 +23,8 @@ export interface Status {
   inbox: string[];
   quarantine: { count: number; newest: { file: string; error: string } | null };
   invalid_documents: Array<{ key: string; message: string; source: string }>;
+  /** PDFs whose document has not arrived (yet): not published until it does. */
+  pdfs_waiting: Array<{ kind: string; id: string; file: string; since: string }>;
 }
 
 export async function collectStatus(app: App): Promise<Status> {
@@ -46,6 +48,7 @@ export async function collectStatus(app: App): Promise<Status> {
     documents: {
       orders: count("SELECT count(*) FROM docs WHERE kind = 'order'"),
       invoices: count("SELECT count(*) FROM docs WHERE kind = 'invoice'"),
+      credit_invoices: count("SELECT count(*) FROM docs WHERE kind = 'credit'"),
       customers: count('SELECT count(DISTINCT customer_no) FROM docs'),
       // Lines whose header has not arrived (yet): not published until it does.
       orphan_line_sets: count('SELECT count(*) FROM (SELECT DISTINCT l.kind, l.doc_id FROM lines l LEFT JOIN docs d ON d.kind = l.kind AND d.id = l.doc_id WHERE d.id IS NULL)'),
@@ -66,6 +69,7 @@ export async function collectStatus(app: App): Promise<Status> {
       .prepare<[], { key: string; message: string; src_file: string; src_line: number }>('SELECT key, message, src_file, src_line FROM publish_errors ORDER BY key')
       .all()
       .map((r) => ({ key: r.key, message: r.message, source: `${r.src_file}:${r.src_line}` })),
+    pdfs_waiting: app.store.ownerlessPdfs().map((p) => ({ kind: p.kind, id: p.id, file: p.src_file, since: p.received_at })),
   };
 }
 
@@ -96,7 +100,7 @@ export function formatStatus(s: Status): string {
   const lines = [
     `state          ${s.state}`,
     `target         ${s.target}`,
-    `documents      ${s.documents.orders} orders, ${s.documents.invoices} invoices, ${s.documents.customers} customers` +
+    `documents      ${s.documents.orders} orders, ${s.documents.invoices} invoices, ${s.documents.credit_invoices} credit invoices, ${s.documents.customers} customers` +
       (s.documents.orphan_line_sets ? `, ${s.documents.orphan_line_sets} line sets waiting for their header` : ''),
     `published      ${s.published.objects} objects: ${s.published.orders} orders, ${s.published.invoices} invoices, ${s.published.order_lists + s.published.invoice_lists} list pages`,
     `outbox         ${s.outbox.depth} waiting${s.outbox.failing ? `, ${s.outbox.failing} failing (last error: ${s.outbox.last_error})` : ''}`,
@@ -108,6 +112,9 @@ export function formatStatus(s: Status): string {
   for (const f of s.feeds) {
     const l = f.last_file;
     lines.push(`  ${f.name.padEnd(16)} ${l ? `${l.finished_at}  ${l.outcome.padEnd(9)} ${l.name}${l.error ? ` — ${l.error}` : ''}` : 'no file yet'}`);
+  }
+  if (s.pdfs_waiting.length) {
+    lines.push(`pdfs waiting   ${s.pdfs_waiting.length} without their document: ${s.pdfs_waiting.slice(0, 10).map((p) => `${p.file} (${p.kind} ${p.id})`).join(', ')}`);
   }
   if (s.invalid_documents.length) {
     lines.push(`not published  ${s.invalid_documents.length} documents failed their schema:`);

@@ -51,6 +51,7 @@ export interface Config {
   locale: string;
   currency: string;
   pageSize: number;
+  shippingVatRate: string;
   prefix: string;
   state: string;
   /** A local directory (absolute after loading) or `s3://BUCKET[/PREFIX]`: see targetOf(). */

@@ -15,6 +15,8 @@ export interface RenderOptions {
   pageSize: number;
   /** Tracking links by carrier; built-ins when absent. */
   carriers?: CarrierTable;
+  /** `highest` (default) or a fixed VAT rate in percent for shipping. */
+  shippingVatRate?: string;
   /** CDN base URL and key prefix, for `pdf_link`. */
   publicBaseUrl?: string;
   prefix?: string;
@@ -107,7 +109,7 @@ function renderPages(customerNo: string, list: ListKind, docs: StoredDoc[], opts
 
 function listItem(d: StoredDoc, list: ListKind, opts: RenderOptions): Record<string, unknown> {
   const h = d.header;
-  const total = totals(d).total;
+  const total = totals(d, opts.shippingVatRate).total;
   const item: Record<string, unknown> = {
     id: d.id,
     customer_no: h.customer_no,
@@ -140,7 +142,7 @@ interface Totals {
  * shipping is taxed at the highest rate on the document (the Swedish main-goods rule). A total given
  * by the ERP wins over the computed one: it is what the customer was actually charged.
  */
-export function totals(d: StoredDoc): Totals {
+export function totals(d: StoredDoc, shippingVatRate = 'highest'): Totals {
   const rows = d.lines.map((l) => {
     if (l.row_total !== undefined) return l.row_total;
     const gross = mul(l.quantity, l.price ?? '0');
@@ -153,7 +155,7 @@ export function totals(d: StoredDoc): Totals {
   });
   const shipping = d.header.shipping_cost ?? '0';
   if (compare(shipping, '0') !== 0) {
-    const top = [...bases.keys()].sort((a, b) => compare(b, a))[0] ?? '0';
+    const top = shippingVatRate !== 'highest' ? normalizeRate(shippingVatRate) : ([...bases.keys()].sort((a, b) => compare(b, a))[0] ?? '0');
     bases.set(top, add(bases.get(top) ?? '0', shipping));
   }
   const tax = [...bases.entries()]
@@ -161,8 +163,16 @@ export function totals(d: StoredDoc): Totals {
     .map(([rate, base]) => ({ rate, base: round2(base), amount: round2(percentOf(base, rate)) }));
   const net = round2(rows.reduce((s, r) => add(s, r), '0'));
   const vat = round2(tax.reduce((s, t) => add(s, t.amount), '0'));
-  const total = d.header.total ?? round2(add(add(net, shipping), vat));
-  return { rows, net, shipping: round2(shipping), tax, vat, total };
+  const total = d.header.total === undefined ? round2(add(add(net, shipping), vat)) : atLeast2(d.header.total);
+  return { rows: rows.map(atLeast2), net, shipping: round2(shipping), tax, vat, total };
+}
+
+/** Amounts read `1234.5` in some exports: publish at least two decimals, never fewer digits than given. */
+function atLeast2(v: string): string {
+  const dot = v.indexOf('.');
+  if (dot === -1) return `${v}.00`;
+  const decimals = v.length - dot - 1;
+  return decimals >= 2 ? v : `${v}${'0'.repeat(2 - decimals)}`;
 }
 
 function normalizeRate(rate: string): string {
@@ -172,7 +182,7 @@ function normalizeRate(rate: string): string {
 export function renderDocument(d: StoredDoc, opts: RenderOptions): Record<string, unknown> {
   const h = d.header;
   const money = (amount: string) => formatMoney(amount, h.currency, opts.locale);
-  const t = totals(d);
+  const t = totals(d, opts.shippingVatRate);
   const carriers = opts.carriers ?? builtInCarriers;
   const body: Record<string, unknown> = {
     schema_version: SCHEMA_VERSION,
@@ -206,7 +216,7 @@ export function renderDocument(d: StoredDoc, opts: RenderOptions): Record<string
       name: l.name ?? null,
       quantity: l.quantity,
       price: l.price === undefined ? null : money(l.price),
-      price_amount: l.price ?? null,
+      price_amount: l.price === undefined ? null : atLeast2(l.price),
       discount: l.discount ?? null,
       row_total: money(t.rows[i]!),
       row_total_amount: t.rows[i]!,

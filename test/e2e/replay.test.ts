@@ -63,15 +63,15 @@ test('replay of the archive is idempotent, --fresh rebuilds the same state, rebu
   const status = spawnSync(process.execPath, [...CLI, '--config', cfg, 'status', '--json'], { encoding: 'utf8' });
   assert.equal(status.status, 0, status.stderr);
   const s = JSON.parse(status.stdout);
-  assert.equal(s.documents.orders, 154);
-  assert.equal(s.documents.invoices, 141);
+  assert.equal(s.documents.orders, 194);
+  assert.equal(s.documents.invoices, 176);
   assert.equal(s.published.objects, state1.size);
-  assert.equal(s.published.orders, 154);
+  assert.equal(s.published.orders, 194);
   assert.equal(s.outbox.depth, 0);
-  assert.equal(s.feeds.length, 2);
+  assert.equal(s.feeds.length, 8);
   assert.equal(s.dirty_customers, 0);
   const text = spawnSync(process.execPath, [...CLI, '--config', cfg, 'status'], { encoding: 'utf8' });
-  assert.match(text.stdout, /documents\s+154 orders, 141 invoices, 12 customers/);
+  assert.match(text.stdout, /documents\s+194 orders, 176 invoices, 11 credit invoices, 20 customers/);
 
   // Losing the archive's order file and replaying --fresh removes its documents (the archive decides).
   unlinkSync(path.join(day, 'ordrar_20251130.csv'));

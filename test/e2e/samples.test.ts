@@ -9,17 +9,17 @@ import { processFile } from '../../src/pipeline.ts';
 import { parseKey } from '../../src/render/keys.ts';
 import { createValidator } from '../../src/validate/schemas.ts';
 import { startServeFor } from '../../src/commands/serve.ts';
-import { silent, tmpDir, writeBytes } from '../helpers.ts';
+import { localApp, silent, tmpDir, writeBytes, type LocalApp } from '../helpers.ts';
 
 const SAMPLES = path.resolve('samples/exports');
 const TOKEN = 'demo-token-for-samples-only';
 
 /** The bundled sample config, with every path moved into a temp folder. */
-export function sampleApp(dir: string, overrides: Record<string, unknown> = {}): App {
+export function sampleApp(dir: string, overrides: Record<string, unknown> = {}): LocalApp {
   const raw = parse(readFileSync('samples/vendre-pull.yaml', 'utf8')) as Record<string, unknown>;
   Object.assign(raw, { state: 'state.db', target: 'public', folders: { drop: 'inbox', archive: 'archive', quarantine: 'quarantine' } }, overrides);
   const file = writeBytes(dir, 'vendre-pull.yaml', stringify(raw));
-  return openApp(parseConfig(readFileSync(file, 'utf8'), file), silent());
+  return localApp(openApp(parseConfig(readFileSync(file, 'utf8'), file), silent()));
 }
 
 function walk(dir: string): string[] {
@@ -46,15 +46,27 @@ test('the bundled samples publish valid documents with the Pull API fields, and 
   }
   const files = walk(app.target.root);
   const validate = createValidator();
-  const seen = { order: 0, invoice: 0, 'order-list': 0, 'invoice-list': 0 };
+  const seen = { order: 0, invoice: 0, credit: 0, 'order-list': 0, 'invoice-list': 0, 'credit-list': 0, backorders: 0, pdf: 0 };
   const customers = new Set<string>();
+  const dialects = { se: new Set<string>(), bc: new Set<string>() };
   let invoiceYears = 0;
+  let trackingLinks = 0;
+  let backordered = 0;
   for (const f of files) {
     const key = path.relative(app.target.root, f).split(path.sep).join('/');
     const parsed = parseKey(key);
     assert.ok(parsed, `published key outside the layout: ${key}`);
     customers.add(parsed.customerNo);
+    if (parsed.type === 'pdf') {
+      assert.equal(readFileSync(f).subarray(0, 5).toString('latin1'), '%PDF-', key);
+      seen.pdf++;
+      continue;
+    }
     const body = JSON.parse(readFileSync(f, 'utf8')) as Record<string, unknown>;
+    if (parsed.type !== 'list') dialects[/^C2/.test(parsed.customerNo) ? 'bc' : 'se'].add(String(body.type));
+    if (body.type === 'backorders') backordered += (body.items as unknown[]).length;
+    if (Array.isArray(body.packages)) trackingLinks += (body.packages as Array<{ tracking_link: string | null }>).filter((p) => p.tracking_link?.startsWith('https://')).length;
+    if (typeof body.pdf_link === 'string') assert.match(body.pdf_link, /^https:\/\/historik\.example\.se\/v1\/customers\/.+\.pdf$/, key);
     const type = body.type as keyof typeof seen;
     seen[type]++;
     assert.equal(validate(type, body), undefined, key);
@@ -65,6 +77,11 @@ test('the bundled samples publish valid documents with the Pull API fields, and 
     }
   }
   assert.ok(customers.size >= 10, `10+ customers, got ${customers.size}`);
+  // Every dialect produces every document kind (issue 6); PDFs, tracking links and backorders occur.
+  for (const [dialect, kinds] of Object.entries(dialects)) assert.deepEqual([...kinds].sort(), ['backorders', 'credit', 'invoice', 'order'], dialect);
+  assert.ok(seen.credit >= 10 && seen['credit-list'] > 0 && seen.pdf >= 5, JSON.stringify(seen));
+  assert.ok(trackingLinks > 100, `tracking links: ${trackingLinks}`);
+  assert.ok(backordered >= 10, `backordered lines: ${backordered}`);
   assert.ok(seen.order > 100 && seen.invoice > 100, JSON.stringify(seen));
   assert.ok(invoiceYears >= 2, 'invoices span two years');
   // 10003 has more orders than a page holds.
@@ -100,7 +117,8 @@ test('serve answers the published documents over HTTP with bearer auth', async (
     const missing = await fetch(`${server.url}/v1/customers/99999/orders/pages/1.json`, { headers: { authorization: `Bearer ${TOKEN}` } });
     assert.equal(missing.status, 404);
     assert.deepEqual(await missing.json(), { error: 'not_found', message: 'no such document' });
-    const head = await fetch(url, { method: 'HEAD', headers: { authorization: `Bearer ${TOKEN}` } });
+    // Without Accept-Encoding (fetch sends gzip by default, and serve compresses when asked).
+    const head = await fetch(url, { method: 'HEAD', headers: { authorization: `Bearer ${TOKEN}`, 'accept-encoding': 'identity' } });
     assert.equal(head.status, 200);
     assert.equal(head.headers.get('content-length'), String(body.length));
   } finally {

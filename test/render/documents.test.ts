@@ -88,3 +88,15 @@ test('same records give byte-identical output, in any input order; every documen
   assert.match(validate('order', { ...order.body, total_amount: 12.5 }) ?? '', /total_amount/);
   assert.match(validate('order', { ...order.body, surprise: 1 }) ?? '', /additional/);
 });
+
+test('shipping at a fixed VAT rate when configured; ERP amounts are published with at least two decimals', () => {
+  const d = doc('order', '1', '2025-01-02', [{ quantity: '1', price: '100', vat_rate: '12' }], { shipping_cost: '50' });
+  assert.deepEqual(totals(d).tax, [{ rate: '12', base: '150.00', amount: '18.00' }]);
+  assert.deepEqual(totals(d, '25').tax, [
+    { rate: '25', base: '50.00', amount: '12.50' },
+    { rate: '12', base: '100.00', amount: '12.00' },
+  ]);
+  const given = doc('order', '2', '2025-01-02', [{ quantity: '1', price: '239', row_total: '239.5', vat_rate: '25' }], { total: '1234.5' });
+  assert.equal(totals(given).total, '1234.50');
+  assert.deepEqual(totals(given).rows, ['239.50']);
+});
