@@ -4,7 +4,7 @@
  *
  * - `--format csv` (default): feed `se-orders`, file `ordrar_bench_<lines>.csv`. Flat layout (the
  *   order's header columns repeated on each of its lines), Windows-1252 via iconv-lite, `;`, CRLF,
- *   decimal comma, dates YYYYMMDD, the same 29 columns as samples/exports/ordrar_20251130.csv.
+ *   decimal comma, dates YYYYMMDD, the original 29 columns of samples/exports/ordrar_20251130.csv (the sample has 4 more since; the feed reads both, unmapped columns are absent).
  * - `--format xml`: feed `xml-invoices`, file `fakturor_bench_<lines>.xml`. UTF-8, one
  *   <Faktura nr> per invoice with <Rader>/<Rad nr>; `--lines` counts <Rad> elements.
  *

@@ -8,6 +8,7 @@ import { parseConfig } from '../../src/config/load.ts';
 import { processFile } from '../../src/pipeline.ts';
 import { parseKey } from '../../src/render/keys.ts';
 import { createValidator } from '../../src/validate/schemas.ts';
+import type { DocumentType } from '../../src/render/documents.ts';
 import { startServeFor } from '../../src/commands/serve.ts';
 import { localApp, silent, tmpDir, writeBytes, type LocalApp } from '../helpers.ts';
 
@@ -67,7 +68,7 @@ test('the bundled samples publish valid documents with the Pull API fields, and 
     if (body.type === 'backorders') backordered += (body.items as unknown[]).length;
     if (Array.isArray(body.packages)) trackingLinks += (body.packages as Array<{ tracking_link: string | null }>).filter((p) => p.tracking_link?.startsWith('https://')).length;
     if (typeof body.pdf_link === 'string') assert.match(body.pdf_link, /^https:\/\/historik\.example\.se\/v1\/customers\/.+\.pdf$/, key);
-    const type = body.type as keyof typeof seen;
+    const type = body.type as DocumentType;
     seen[type]++;
     assert.equal(validate(type, body), undefined, key);
     if (parsed.type === 'list' && parsed.list === 'invoices' && parsed.year) invoiceYears++;
