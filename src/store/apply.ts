@@ -190,6 +190,13 @@ async function applyOnce(
       for await (const raw of records()) {
         if (opts.signal?.aborted) throw new ApplyAborted(name);
         result.records++;
+        if (result.records === 1 && feed.format === 'csv') {
+          const missing = missingColumns(name, feed, raw.fields);
+          if (missing) {
+            errors.push(missing);
+            break;
+          }
+        }
         opts.onRecord?.(result.records);
         const rawId = raw.fields[feed.map.id]?.trim();
         try {
@@ -290,4 +297,22 @@ function customerOf(store: Store, feed: FeedConfig, kinds: DocKind[], raw: RawRe
     if (c) return c;
   }
   return undefined;
+}
+
+/**
+ * A CSV header without a column the feed maps is a feed/export mismatch (renamed column, wrong
+ * feed): the whole file is rejected rather than published with the field silently empty.
+ */
+function missingColumns(file: string, feed: FeedConfig, fields: Record<string, string>): DataError | undefined {
+  const wanted = [...Object.entries(feed.map), ...(feed.delete ? [['delete', feed.delete.column]] : []), ...(feed.credit ? [['credit', feed.credit.column]] : [])] as Array<[string, string]>;
+  const missing = wanted.filter(([, column]) => !Object.hasOwn(fields, column));
+  if (missing.length === 0) return undefined;
+  const [field, column] = missing[0]!;
+  return new DataError(ErrorCodes.CSV, `the header has no column \`${column}\`${missing.length > 1 ? ` (and ${missing.length - 1} more mapped columns: ${missing.slice(1).map(([, c]) => c).join(', ')})` : ''}`, {
+    file,
+    line: 1,
+    field: `${column} → ${field}`,
+    rule: 'column-missing',
+    hint: `the feed's map names columns the export does not have; the header has: ${Object.keys(fields).slice(0, 40).join(', ')}`,
+  });
 }

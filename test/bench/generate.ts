@@ -4,7 +4,7 @@
  *
  * - `--format csv` (default): feed `se-orders`, file `ordrar_bench_<lines>.csv`. Flat layout (the
  *   order's header columns repeated on each of its lines), Windows-1252 via iconv-lite, `;`, CRLF,
- *   decimal comma, dates YYYYMMDD, the original 29 columns of samples/exports/ordrar_20251130.csv (the sample has 4 more since; the feed reads both, unmapped columns are absent).
+ *   decimal comma, dates YYYYMMDD, the 33 columns of samples/exports/ordrar_20251130.csv.
  * - `--format xml`: feed `xml-invoices`, file `fakturor_bench_<lines>.xml`. UTF-8, one
  *   <Faktura nr> per invoice with <Rader>/<Rad nr>; `--lines` counts <Rad> elements.
  *
@@ -595,6 +595,7 @@ const CSV_COLUMNS = [
   'Fakt.adress', 'Fakt.adress2', 'Fakt.postnr', 'Fakt.ort', 'Fakt.land',
   'Lev.referens', 'Lev.adress', 'Lev.adress2', 'Lev.postnr', 'Lev.ort', 'Lev.land',
   'Radnr', 'Artikelnr', 'Benämning', 'Antal', 'À-pris', 'Rabatt %', 'Radbelopp', 'Moms %',
+  'Levererat', 'Beräknad leverans', 'Kolli-id', 'Speditör',
 ] as const;
 
 const NEEDS_QUOTES = /[;"\r\n]/;
@@ -674,10 +675,13 @@ async function writeCsv(src: OrderSource, w: ChunkWriter, n: Counters): Promise<
       csvField(inv.address), csvField(inv.address2), inv.zipcode, csvField(inv.ziparea), inv.country,
       csvField(d.reference), csvField(d.address), csvField(d.address2), d.zipcode, csvField(d.ziparea), d.country,
     ].join(';');
+    // Delivered in full, one PostNord parcel per order (the sample has the partial deliveries).
+    const tracking = `00370712${String(o.id).padStart(12, '0')}`;
     let text = '';
     for (const l of o.lines) {
       // The ERP prints unit prices plain and row amounts with thousands grouping.
-      text += `${head};${l.no};${l.product.model};${csvField(l.product.name)};${formatQty(l.qty, ',')};${formatMinor(l.price, ',', false)};${l.discount};${formatMinor(l.amount, ',', true)};${l.product.vat}\r\n`;
+      const qty = formatQty(l.qty, ',');
+      text += `${head};${l.no};${l.product.model};${csvField(l.product.name)};${qty};${formatMinor(l.price, ',', false)};${l.discount};${formatMinor(l.amount, ',', true)};${l.product.vat};${qty};;${tracking};PostNord\r\n`;
     }
     await w.add(text);
     count(n, o);

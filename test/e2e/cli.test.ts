@@ -10,7 +10,7 @@ const CLI = ['--import', 'tsx', path.resolve('src/cli.ts')];
 
 function sampleConfig(dir: string, extra: Record<string, unknown> = {}): string {
   const raw = parse(readFileSync('samples/vendre-pull.yaml', 'utf8')) as Record<string, unknown>;
-  Object.assign(raw, { state: 'state.db', target: 'public', folders: { drop: 'inbox', archive: 'archive', quarantine: 'quarantine' }, inbox: { stableMs: 200, rescanMs: 1000 } }, extra);
+  Object.assign(raw, { state: 'state.db', target: 'public', folders: { drop: 'inbox', archive: 'archive', quarantine: 'quarantine' }, inbox: { stableMs: 200, rescanMs: 1000 }, admin: { port: 0 } }, extra);
   return writeBytes(dir, 'vendre-pull.yaml', stringify(raw));
 }
 
@@ -31,7 +31,7 @@ test('exit codes: 0 for help, 2 for usage and config errors, 1 for data errors',
   assert.equal(cli(['--config', cfg, 'validate', path.join(dir, 'nope.csv')]).status, 2);
   const good = cli(['--config', cfg, 'validate', 'samples/exports/ordrar_20251130.csv']);
   assert.equal(good.status, 0, good.stderr);
-  const broken = writeBytes(dir, 'ordrar_broken.csv', readFileSync('samples/exports/ordrar_20251130.csv', 'latin1').replace(/20250\d(\d\d)/, '20250230'), );
+  const broken = writeBytes(dir, 'ordrar_broken.csv', Buffer.from(readFileSync('samples/exports/ordrar_20251130.csv', 'latin1').replace(/20250\d(\d\d)/, '20250230'), 'latin1'));
   const v = cli(['--config', cfg, 'validate', broken]);
   assert.equal(v.status, 1);
   assert.match(v.stderr, /ordrar_broken\.csv:\d+ field `Orderdatum → date` value "20250230".*date-invalid/);

@@ -182,3 +182,12 @@ test('a file that repeats unchanged documents and lines leaves their customers c
   assert.deepEqual((t.read('customers/C1/orders/1.json') as { products: Array<{ quantity: string }> }).products.map((p) => p.quantity), ['2', '5']);
   t.app.close();
 });
+
+test('a header without a mapped column rejects the file (a renamed column must not publish empty fields)', async () => {
+  const t = setup();
+  const r = await t.ingest('orders1.csv', `${FLAT_HEADER.replace('Moms', 'VAT')}\n${flatRow({ id: '1', c: 'C1', date: '20250102' })}\n`);
+  assert.equal(r.outcome, 'rejected');
+  assert.equal(r.errors[0]!.context.rule, 'column-missing');
+  assert.match(r.errors[0]!.message, /^orders1\.csv:1 field `Moms → line\.vat_rate`: the header has no column `Moms`/);
+  t.app.close();
+});
