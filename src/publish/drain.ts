@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import type { OutboxEntry, Store } from '../store/db.ts';
@@ -17,6 +18,20 @@ export interface DrainOptions {
   batch?: number;
   /** Stop between batches when this aborts (shutdown deadline); what is left stays queued. */
   signal?: AbortSignal;
+  /** After each target call (metrics, progress); keep it cheap. */
+  onEntry?: (e: DrainEvent) => void;
+}
+
+/** One target call of a drain: a put of one key, or a delete of a batch of keys. */
+export interface DrainEvent {
+  op: 'put' | 'delete';
+  keys: string[];
+  ok: boolean;
+  /** How long the target took. */
+  seconds: number;
+  /** Entries handled (confirmed or failed) so far in this drain, of `total` (the depth at the start, or more). */
+  done: number;
+  total: number;
 }
 
 /**
@@ -27,8 +42,18 @@ export interface DrainOptions {
  */
 export async function drainOutbox(store: Store, target: Target, log: Logger, opts: DrainOptions = {}): Promise<DrainStats> {
   const stats: DrainStats = { written: 0, deleted: 0, failed: 0, remaining: 0 };
-  const limit = pLimit(opts.concurrency ?? 8);
+  const limit = pLimit(opts.concurrency ?? target.concurrency ?? 8);
+  /** Keys whose earlier version a reader may have cached: handed to target.published() at the end. */
+  const changed: string[] = [];
   const batch = opts.batch ?? 256;
+  let total = opts.onEntry ? store.outboxDepth() : 0;
+  let handled = 0;
+  const observe = (op: DrainEvent['op'], keys: string[], ok: boolean, started: number) => {
+    if (!opts.onEntry) return;
+    handled += keys.length;
+    total = Math.max(total, handled);
+    opts.onEntry({ op, keys, ok, seconds: (performance.now() - started) / 1000, done: handled, total });
+  };
   while (!opts.signal?.aborted) {
     const entries = store.nextOutbox(batch);
     if (entries.length === 0) break;
@@ -41,30 +66,61 @@ export async function drainOutbox(store: Store, target: Target, log: Logger, opt
       store.failed(e.key, message);
       log.warn({ key: e.key, customer: e.customer_no, attempts: e.attempts + 1, err: message }, 'publish failed; stays in the outbox');
     };
+    const done: Array<{ entry: OutboxEntry; size: number; etag?: string }> = [];
     await Promise.all(
       puts.map((e) =>
         limit(async () => {
+          const opts = { contentType: e.content_type!, sha256: e.sha256! };
+          let size = e.body?.length ?? 0;
+          const started = performance.now();
+          let etag: string | undefined;
           try {
-            await target.put(e.key, e.body!, { contentType: e.content_type!, sha256: e.sha256! });
+            if (e.body_path) {
+              etag = (await target.putFile(e.key, e.body_path, opts))?.etag;
+              size = (await stat(e.body_path)).size;
+            } else {
+              etag = (await target.put(e.key, e.body!, opts))?.etag;
+            }
           } catch (err) {
+            observe('put', [e.key], false, started);
             return fail(e, err);
           }
-          store.confirm(e, e.body!.length);
+          observe('put', [e.key], true, started);
+          done.push({ entry: e, size, etag });
           stats.written++;
         }),
       ),
     );
     if (deletes.length > 0) {
+      const started = performance.now();
       try {
-        await target.delete(deletes.map((e) => e.key));
-        for (const e of deletes) store.confirm(e, 0);
-        stats.deleted += deletes.length;
+        // Per-key failures (S3 DeleteObjects reports them in a 200 response) stay queued; the rest are confirmed.
+        const failures = new Map(((await target.delete(deletes.map((e) => e.key))) ?? []).map((f) => [f.key, f.error]));
+        observe('delete', deletes.map((e) => e.key), failures.size === 0, started);
+        for (const e of deletes) {
+          if (failures.has(e.key)) {
+            fail(e, new Error(failures.get(e.key)));
+          } else {
+            done.push({ entry: e, size: 0 });
+            stats.deleted++;
+          }
+        }
       } catch (err) {
+        observe('delete', deletes.map((e) => e.key), false, started);
         for (const e of deletes) fail(e, err);
       }
     }
+    // One transaction per batch: the manifest takes over what the target confirmed.
+    changed.push(...store.confirm(done));
     stats.failed += failedNow;
     if (failedNow > 0) break;
+  }
+  if (changed.length > 0 && target.published) {
+    try {
+      await target.published(changed);
+    } catch (err) {
+      log.error({ err: (err as Error)?.message ?? String(err), keys: changed.length }, 'after-publish step failed (objects are published; caches expire by their max-age)');
+    }
   }
   stats.remaining = store.outboxDepth();
   return stats;

@@ -1,7 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { access, constants, mkdir, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { access, constants, copyFile, mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { PutOptions, Target } from './target.ts';
+import { cacheControlFor, contentTypeFor, type CacheControlPolicy } from './objects.ts';
+import type { ListedObject, PutOptions, StoredObject, Target } from './target.ts';
 
 /**
  * A local directory as the publish target (the embedded default, and what `serve` reads).
@@ -13,9 +14,13 @@ export class LocalTarget implements Target {
   /** Temporary files live beside the tree, not in it, so a crash never leaves debris in the served tree. */
   private readonly tmpDir: string;
 
+  /** Cache-Control that get() reports (a directory stores no headers); none when not given. */
+  private readonly cacheControl: CacheControlPolicy | undefined;
+
   /** @param dir target directory; @param prefix key prefix (e.g. `v1`), a folder inside it. */
-  constructor(dir: string, prefix: string) {
+  constructor(dir: string, prefix: string, opts: { cacheControl?: CacheControlPolicy } = {}) {
     this.root = path.join(dir, prefix);
+    this.cacheControl = opts.cacheControl;
     this.tmpDir = path.join(dir, '.tmp');
     this.description = `local directory ${this.root}`;
   }
@@ -40,8 +45,8 @@ export class LocalTarget implements Target {
 
   async put(key: string, body: Buffer, _opts: PutOptions): Promise<void> {
     const file = this.pathOf(key);
-    await mkdir(path.dirname(file), { recursive: true });
-    await mkdir(this.tmpDir, { recursive: true });
+    await this.ensureDir(path.dirname(file));
+    await this.ensureDir(this.tmpDir);
     const tmp = path.join(this.tmpDir, `${process.pid}.${randomBytes(6).toString('hex')}`);
     try {
       await writeFile(tmp, body);
@@ -50,6 +55,28 @@ export class LocalTarget implements Target {
       await rm(tmp, { force: true });
       throw err;
     }
+  }
+
+  async putFile(key: string, source: string, _opts: PutOptions): Promise<void> {
+    const file = this.pathOf(key);
+    await this.ensureDir(path.dirname(file));
+    await this.ensureDir(this.tmpDir);
+    const tmp = path.join(this.tmpDir, `${process.pid}.${randomBytes(6).toString('hex')}`);
+    try {
+      await copyFile(source, tmp);
+      await rename(tmp, file);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
+  }
+
+  /** mkdir once per directory and process: a publish writes thousands of files into few folders. */
+  private readonly made = new Set<string>();
+  private async ensureDir(dir: string): Promise<void> {
+    if (this.made.has(dir)) return;
+    await mkdir(dir, { recursive: true });
+    this.made.add(dir);
   }
 
   async delete(keys: string[]): Promise<void> {
@@ -61,6 +88,54 @@ export class LocalTarget implements Target {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       }
     }
+  }
+
+  /** Every file under the prefix, with the sha256 of its content (read here: a directory keeps no checksums). */
+  async *list(): AsyncIterable<ListedObject> {
+    const walk = async function* (dir: string, rel: string): AsyncGenerator<ListedObject> {
+      let entries;
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw err;
+      }
+      for (const d of entries) {
+        const key = rel ? `${rel}/${d.name}` : d.name;
+        const full = path.join(dir, d.name);
+        if (d.isDirectory()) {
+          yield* walk(full, key);
+        } else if (d.isFile()) {
+          const [body, st] = await Promise.all([readFile(full), stat(full)]);
+          const sha256 = createHash('sha256').update(body).digest('hex');
+          yield { key, size: body.length, sha256, etag: `"${sha256}"`, lastModified: st.mtime };
+        }
+      }
+    };
+    yield* walk(this.root, '');
+  }
+
+  async get(key: string): Promise<StoredObject | undefined> {
+    const file = this.pathOf(key);
+    let body: Buffer;
+    let mtime: Date;
+    try {
+      [body, { mtime }] = await Promise.all([readFile(file), stat(file)]);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
+      throw err;
+    }
+    const sha256 = createHash('sha256').update(body).digest('hex');
+    return {
+      body,
+      contentType: contentTypeFor(key),
+      etag: `"${sha256}"`,
+      ...(this.cacheControl ? { cacheControl: cacheControlFor(key, this.cacheControl) } : {}),
+      size: body.length,
+      lastModified: mtime,
+      sha256,
+    };
   }
 }
 

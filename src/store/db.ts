@@ -9,7 +9,7 @@ export type Db = Database.Database;
  * Schema migrations, applied in order; `user_version` records how many ran. Append, never edit:
  * state files in the field are at any earlier step.
  */
-const MIGRATIONS: ReadonlyArray<(db: Db) => void> = [
+export const MIGRATIONS: ReadonlyArray<(db: Db) => void> = [
   // 1: the base schema.
   (db) => db.exec(`
     CREATE TABLE IF NOT EXISTS docs (

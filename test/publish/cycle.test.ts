@@ -19,10 +19,16 @@ function recording(inner: Target) {
       calls.push(`put ${key}`);
       await inner.put(key, body, opts);
     },
+    putFile: async (key: string, file: string, opts: PutOptions) => {
+      calls.push(`put ${key}`);
+      await inner.putFile(key, file, opts);
+    },
     delete: async (keys: string[]) => {
       calls.push(...keys.map((k) => `delete ${k}`));
       await inner.delete(keys);
     },
+    list: () => inner.list(),
+    get: (key: string) => inner.get(key),
   };
   return { target, calls };
 }
@@ -78,7 +84,7 @@ test('a failed write stays in the outbox with the manifest unchanged, and the ne
   const app = appIn(dir, `feeds:${FLAT_ORDERS_FEED}`);
   const f1 = writeBytes(path.join(dir, 'in'), 'orders1.csv', csv(flatRow({ id: '1', c: 'C1', date: '20250102' })));
   await processFile(app, f1, { move: false, publish: false });
-  const failing: Target = { ...app.target, description: 'failing', check: async () => {}, delete: async () => {}, put: async () => { throw new Error('disk full (injected)'); } };
+  const failing: Target = { ...app.target, description: 'failing', check: async () => {}, delete: async () => {}, put: async () => { throw new Error('disk full (injected)'); }, putFile: async () => { throw new Error('disk full (injected)'); } };
   const stats = await publishDirty({ ...app.publishContext(), target: failing });
   assert.ok(stats.failed >= 1);
   assert.equal(stats.written, 0);

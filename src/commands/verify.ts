@@ -1,0 +1,59 @@
+import { ExitCodes } from '../errors.ts';
+import { isClean, repairTarget, verifyTarget, type VerifyReport } from '../publish/verify.ts';
+import type { ProgressBar } from '../progress.ts';
+import { progressFor, withApp, type GlobalOptions } from './context.ts';
+
+const SHOWN = 20;
+
+export function formatReport(r: VerifyReport, title = 'verify'): string {
+  const keys = (list: string[]) => (list.length ? `: ${list.slice(0, SHOWN).join(', ')}${list.length > SHOWN ? `, … (${list.length - SHOWN} more)` : ''}` : '');
+  return [
+    `${title.padEnd(10)} ${r.target}`,
+    `manifest   ${r.manifest} objects`,
+    `target     ${r.objects} objects`,
+    `missing    ${r.missing.length}${keys(r.missing)}`,
+    `extra      ${r.extra.length}${keys(r.extra)}`,
+    `different  ${r.different.length}${keys(r.different)}`,
+    ...(r.pending ? [`pending    ${r.pending} (queued in the outbox, not judged)`] : []),
+    ...(r.fetched ? [`read       ${r.fetched} objects without a recorded ETag (recorded now)`] : []),
+    '',
+  ].join('\n');
+}
+
+/**
+ * `verify [--repair] [--json]`: lists the target and compares it with the manifest. Exit 0 when
+ * they match, 1 when they differ (without --repair) or still differ after the repair.
+ */
+export async function verifyCommand(g: GlobalOptions, opts: { repair?: boolean; json?: boolean }): Promise<number> {
+  return withApp(
+    g,
+    async (app) => {
+      await app.target.check();
+      if (!opts.repair) {
+        const progress = progressFor(g, app.log);
+        let report;
+        try {
+          const bars: Partial<Record<'list' | 'read', ProgressBar>> = {};
+          report = await verifyTarget(app.store, app.target, app.log, (phase, done, total) => {
+            bars[phase] ??= progress.start(phase === 'list' ? 'verify: list' : 'verify: read', total, 'objects');
+            bars[phase]!.update(done, undefined, total);
+          });
+        } finally {
+          progress.close();
+        }
+        process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+        return isClean(report) ? ExitCodes.OK : ExitCodes.DATA;
+      }
+      const result = await repairTarget(app.publishContext(), app.log);
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      } else {
+        process.stdout.write(formatReport(result.before, 'found'));
+        process.stdout.write(`repaired   ${result.rewritten} objects written again, ${result.deleted} extra objects deleted\n\n`);
+        process.stdout.write(formatReport(result.after, 'now'));
+      }
+      return isClean(result.after) ? ExitCodes.OK : ExitCodes.DATA;
+    },
+    2,
+  );
+}
