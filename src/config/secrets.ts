@@ -1,5 +1,5 @@
 import type { Config } from './types.ts';
-import { sha256Hex } from '../edge/auth.ts';
+import { sha256Hex } from '../edge/node-crypto.ts';
 
 export interface ResolvedTokens {
   hashes: string[];
@@ -25,6 +25,23 @@ export function resolveTokens(cfg: Pick<Config, 'auth'>, env: NodeJS.ProcessEnv 
   }
   if (env.VENDRE_PULL_TOKEN && !cfg.auth.tokens.some((t) => 'env' in t && t.env === 'VENDRE_PULL_TOKEN')) {
     out.hashes.push(sha256Hex(env.VENDRE_PULL_TOKEN));
+  }
+  return out;
+}
+
+export interface ResolvedSecrets {
+  /** HMAC secrets for signed mode, in config order. */
+  secrets: string[];
+  missingEnv: string[];
+}
+
+/** HMAC secrets (signed mode) from literals and environment variables. They are secrets: never log them. */
+export function resolveHmacSecrets(cfg: Pick<Config, 'auth'>, env: NodeJS.ProcessEnv = process.env): ResolvedSecrets {
+  const out: ResolvedSecrets = { secrets: [], missingEnv: [] };
+  for (const s of cfg.auth.secrets) {
+    if ('value' in s) out.secrets.push(s.value);
+    else if (env[s.env]) out.secrets.push(env[s.env]!);
+    else out.missingEnv.push(s.env);
   }
   return out;
 }

@@ -1,45 +1,83 @@
-import { parseKey } from '../render/keys.ts';
-import { checkBearer } from './auth.ts';
+/**
+ * The edge decision, one pure function for `serve` and the CloudFront Function: for a request
+ * (method, raw path, raw query, headers, now), either the object key that answers it or a status
+ * with a JSON body. Order: method, then auth, then routing, so a caller without valid credentials
+ * learns nothing about which customers or documents exist.
+ *
+ * Portable on purpose: no Node API, crypto and credentials injected, ES5 syntax only (no
+ * destructuring, for-of, spread, classes, default parameters). src/edge/cloudfront/ bundles it.
+ */
+import { checkBearer, checkSignature, type AuthResult, type EdgeCrypto } from './auth.ts';
+import type { QueryPair } from './query.ts';
+import { route } from './route.ts';
+
+export interface EdgeSettings {
+  /** Key prefix without slashes (`v1`). */
+  prefix: string;
+  /** Lower-case name of the header carrying `Bearer <token>`. */
+  header: string;
+  /** Which proofs are accepted. */
+  bearer: boolean;
+  signed: boolean;
+  /** Signed mode: accepted clock difference, in seconds. */
+  windowSeconds: number;
+}
+
+export interface EdgeCredentials {
+  /** sha256 hex digests of the valid bearer tokens. */
+  tokenHashes: readonly string[];
+  /** HMAC secrets for signed mode. */
+  hmacSecrets: readonly string[];
+}
 
 export interface EdgeRequest {
   method: string;
-  /** Raw path, percent-encoded as received (no query). */
+  /** The path as received, still percent-encoded, without the query. */
   path: string;
+  /** Query parameters as received, still percent-encoded. */
+  query: readonly QueryPair[];
+  /** Lower-case header names. */
   headers: Record<string, string | undefined>;
+  /** Milliseconds since the epoch. */
+  now: number;
 }
 
-export interface EdgeConfig {
-  prefix: string;
-  /** Lower-case header name carrying `Bearer <token>`. */
-  header: string;
-  tokenHashes: readonly string[];
+export interface ErrorBody {
+  error: string;
+  message: string;
 }
 
 export type EdgeDecision =
   | { action: 'serve'; key: string }
-  | { action: 'respond'; status: number; body: { error: string; message: string }; headers?: Record<string, string> };
+  | { action: 'respond'; status: number; body: ErrorBody; headers?: Record<string, string> };
 
-const respond = (status: number, error: string, message: string, headers?: Record<string, string>): EdgeDecision =>
-  ({ action: 'respond', status, body: { error, message }, ...(headers ? { headers } : {}) });
+export const SIGNATURE_HEADER = 'x-signature';
+export const TIMESTAMP_HEADER = 'x-timestamp';
 
-/**
- * Pure decision for one request: authorised or not, and which object key answers it. Auth comes
- * first, so an unauthenticated caller learns nothing about which customers or documents exist.
- */
-export function decide(req: EdgeRequest, cfg: EdgeConfig): EdgeDecision {
+function respond(status: number, error: string, message: string, headers?: Record<string, string>): EdgeDecision {
+  const d: EdgeDecision = { action: 'respond', status: status, body: { error: error, message: message } };
+  if (headers) d.headers = headers;
+  return d;
+}
+
+export function decide(req: EdgeRequest, settings: EdgeSettings, credentials: EdgeCredentials, crypto: EdgeCrypto): EdgeDecision {
   if (req.method !== 'GET' && req.method !== 'HEAD') return respond(405, 'method_not_allowed', 'only GET and HEAD', { allow: 'GET, HEAD' });
-  const auth = checkBearer(req.headers[cfg.header], cfg.tokenHashes);
-  if (auth === 'missing') return respond(401, 'unauthorized', `send ${cfg.header}: Bearer <token>`, { 'www-authenticate': 'Bearer' });
-  if (auth === 'invalid') return respond(403, 'forbidden', 'the token is not valid');
-  const base = `/${cfg.prefix}/`;
-  if (!req.path.startsWith(base)) return respond(404, 'not_found', 'no such document');
-  let key: string;
-  try {
-    key = decodeURIComponent(req.path.slice(base.length));
-  } catch {
-    return respond(400, 'bad_request', 'malformed path');
+  const bearer: AuthResult = settings.bearer ? checkBearer(req.headers[settings.header], credentials.tokenHashes, crypto) : 'missing';
+  const signed: AuthResult = settings.signed
+    ? checkSignature(
+        { method: req.method, path: req.path, query: req.query, timestamp: req.headers[TIMESTAMP_HEADER], signature: req.headers[SIGNATURE_HEADER], now: req.now },
+        credentials.hmacSecrets,
+        settings.windowSeconds,
+        crypto,
+      )
+    : 'missing';
+  if (bearer === 'missing' && signed === 'missing') {
+    const how = settings.bearer ? 'send ' + settings.header + ': Bearer <token>' : 'send X-Timestamp and X-Signature';
+    return respond(401, 'unauthorized', how, settings.bearer ? { 'www-authenticate': 'Bearer' } : undefined);
   }
-  // Only keys of the published layout, spelled canonically, are served; anything else is a 404.
-  if (!parseKey(key)) return respond(404, 'not_found', 'no such document');
-  return { action: 'serve', key };
+  // Every credential presented must hold; one good and one bad is still refused.
+  if (bearer === 'invalid' || signed === 'invalid') return respond(403, 'forbidden', 'the credentials are not valid');
+  const r = route(req.path, req.query, settings.prefix);
+  if ('key' in r) return { action: 'serve', key: r.key };
+  return respond(r.status, r.error, r.message);
 }

@@ -1,10 +1,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkBearer, constantTimeEqual, sha256Hex } from '../../src/edge/auth.ts';
-import { decide, type EdgeConfig } from '../../src/edge/decide.ts';
+import { checkBearer, constantTimeEqual } from '../../src/edge/auth.ts';
+import { decide, type EdgeCredentials, type EdgeDecision, type EdgeSettings } from '../../src/edge/decide.ts';
+import { nodeEdgeCrypto, sha256Hex } from '../../src/edge/node-crypto.ts';
+import { parseQueryString } from '../../src/edge/query.ts';
+import { parseKey } from '../../src/render/keys.ts';
+import { CASES, CONTAINED, CREDENTIALS, HOSTILE, SETTINGS, VALID, type EdgeCase } from './cases.ts';
 
-const cfg: EdgeConfig = { prefix: 'v1', header: 'authorization', tokenHashes: [sha256Hex('old-token-123'), sha256Hex('new-token-456')] };
-const get = (path: string, auth?: string, method = 'GET') => decide({ method, path, headers: auth === undefined ? {} : { authorization: auth } }, cfg);
+const settings: EdgeSettings = { prefix: 'v1', header: 'authorization', bearer: true, signed: false, windowSeconds: 300 };
+const creds: EdgeCredentials = { tokenHashes: [sha256Hex('old-token-123'), sha256Hex('new-token-456')], hmacSecrets: [] };
+const get = (path: string, auth?: string, method = 'GET') =>
+  decide({ method, path, query: [], headers: auth === undefined ? {} : { authorization: auth }, now: Date.now() }, settings, creds, nodeEdgeCrypto);
+
+/** The module's decision for a case of the shared table. */
+export function moduleDecision(c: EdgeCase): EdgeDecision {
+  return decide({ method: c.method, path: c.path, query: parseQueryString(c.query), headers: c.headers, now: c.now }, SETTINGS, CREDENTIALS, nodeEdgeCrypto);
+}
 
 test('constantTimeEqual is a correct equality', () => {
   assert.equal(constantTimeEqual('abc', 'abc'), true);
@@ -15,13 +26,14 @@ test('constantTimeEqual is a correct equality', () => {
 });
 
 test('bearer: missing, malformed, wrong and each of several rotated tokens', () => {
-  assert.equal(checkBearer(undefined, cfg.tokenHashes), 'missing');
-  assert.equal(checkBearer('', cfg.tokenHashes), 'missing');
-  assert.equal(checkBearer('Basic abc', cfg.tokenHashes), 'invalid');
-  assert.equal(checkBearer('Bearer nope', cfg.tokenHashes), 'invalid');
-  assert.equal(checkBearer('Bearer old-token-123', cfg.tokenHashes), 'ok');
-  assert.equal(checkBearer('bearer  new-token-456', cfg.tokenHashes), 'ok');
-  assert.equal(checkBearer('Bearer new-token-456', []), 'invalid');
+  const h = creds.tokenHashes;
+  assert.equal(checkBearer(undefined, h, nodeEdgeCrypto), 'missing');
+  assert.equal(checkBearer('', h, nodeEdgeCrypto), 'missing');
+  assert.equal(checkBearer('Basic abc', h, nodeEdgeCrypto), 'invalid');
+  assert.equal(checkBearer('Bearer nope', h, nodeEdgeCrypto), 'invalid');
+  assert.equal(checkBearer('Bearer old-token-123', h, nodeEdgeCrypto), 'ok');
+  assert.equal(checkBearer('bearer  new-token-456', h, nodeEdgeCrypto), 'ok');
+  assert.equal(checkBearer('Bearer new-token-456', [], nodeEdgeCrypto), 'invalid');
 });
 
 test('401 without credentials and 403 with wrong ones, before any routing', () => {
@@ -31,6 +43,7 @@ test('401 without credentials and 403 with wrong ones, before any routing', () =
   assert.equal(b.action === 'respond' && b.status, 403);
   // An unknown path looks exactly the same to an unauthenticated caller.
   assert.deepEqual(get('/v1/nothing/here'), a);
+  assert.deepEqual(get('/v1/nothing/here', 'Bearer wrong'), b);
 });
 
 test('authorised requests map to layout keys; anything else is a 404', () => {
@@ -44,4 +57,53 @@ test('authorised requests map to layout keys; anything else is a 404', () => {
   assert.equal(post.action === 'respond' && post.status, 405);
   const bad = get('/v1/customers/%E0%A4%A/orders/1.json', 'Bearer old-token-123');
   assert.equal(bad.action === 'respond' && bad.status, 400);
+});
+
+test('modes are configurable: a signed-only edge ignores bearer tokens, a bearer-only edge ignores signatures', () => {
+  const token = { authorization: 'Bearer new-token-456' };
+  const signedOnly = decide({ method: 'GET', path: '/v1/orders', query: parseQueryString('customer_no=1'), headers: token, now: 0 }, { ...SETTINGS, bearer: false }, CREDENTIALS, nodeEdgeCrypto);
+  assert.deepEqual(signedOnly, { action: 'respond', status: 401, body: { error: 'unauthorized', message: 'send X-Timestamp and X-Signature' } });
+  const c = VALID.find((v) => v.name.startsWith('query orders, default page (signed)'))!;
+  const bearerOnly = decide({ method: c.method, path: c.path, query: parseQueryString(c.query), headers: c.headers, now: c.now }, { ...SETTINGS, signed: false }, CREDENTIALS, nodeEdgeCrypto);
+  assert.equal(bearerOnly.action === 'respond' && bearerOnly.status, 401);
+});
+
+test('the window is configurable', () => {
+  const c = VALID.find((v) => v.name === 'signature 299 s old')!;
+  const narrow = decide({ method: c.method, path: c.path, query: parseQueryString(c.query), headers: c.headers, now: c.now }, { ...SETTINGS, windowSeconds: 60 }, CREDENTIALS, nodeEdgeCrypto);
+  assert.equal(narrow.action === 'respond' && narrow.status, 403);
+});
+
+test(`the shared table: ${CASES.length} cases (${VALID.length} valid, ${CONTAINED.length} contained, ${HOSTILE.length} hostile)`, () => {
+  assert.ok(HOSTILE.length >= 200, `at least 200 hostile requests, got ${HOSTILE.length}`);
+  const names = new Set<string>();
+  for (const c of CASES) {
+    assert.ok(!names.has(c.name), `duplicate case name ${c.name}`);
+    names.add(c.name);
+    const d = moduleDecision(c);
+    if ('key' in c.expect) assert.deepEqual(d, { action: 'serve', key: c.expect.key }, c.name);
+    else assert.equal(d.action === 'respond' ? d.status : `serve ${(d as { key: string }).key}`, c.expect.status, c.name);
+  }
+  // Served keys stay in the layout and inside the customer named by the request.
+  for (const c of [...VALID, ...CONTAINED]) {
+    const d = moduleDecision(c);
+    assert.ok(d.action === 'serve' && parseKey(d.key), c.name);
+  }
+  for (const c of HOSTILE) assert.notEqual(moduleDecision(c).action, 'serve', c.name);
+});
+
+test('responses carry a JSON error body and no hint about what exists', () => {
+  const bodies = new Map<number, Set<string>>();
+  for (const c of HOSTILE) {
+    const d = moduleDecision(c);
+    assert.equal(d.action, 'respond');
+    if (d.action !== 'respond') continue;
+    assert.deepEqual(Object.keys(d.body), ['error', 'message']);
+    if (!bodies.has(d.status)) bodies.set(d.status, new Set());
+    bodies.get(d.status)!.add(JSON.stringify(d.body));
+  }
+  // One 401 body and one 403 body whatever the path: nothing to tell customers apart.
+  assert.equal(bodies.get(401)!.size, 1);
+  assert.equal(bodies.get(403)!.size, 1);
+  assert.equal(bodies.get(404)!.size, 1);
 });

@@ -1,0 +1,14 @@
+/**
+ * Names of the KeyValueStore entries the viewer-request function reads. The store holds the secrets,
+ * the function's code holds none, so a rotation changes entries, never code.
+ *
+ * - `token.<sha256 hex of a bearer token>` → the same sha256 hex. One entry per valid token: the
+ *   function hashes the presented token and looks up exactly that entry, then compares in constant
+ *   time. Add an entry to accept a token, delete it to revoke.
+ * - `hmac.0`, `hmac.1`, `hmac.2` → HMAC secrets for signed mode (slots; up to 3 valid at once).
+ *
+ * Limits of a KeyValueStore: key ≤ 512 bytes, value ≤ 1 KB, 5 MB per store.
+ */
+export const KVS_TOKEN_PREFIX = 'token.';
+export const KVS_HMAC_PREFIX = 'hmac.';
+export const KVS_HMAC_SLOTS = 3;
