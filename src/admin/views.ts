@@ -1,0 +1,405 @@
+/**
+ * The admin pages: pure functions from data to HTML. Every value goes through the `html` tag, which
+ * escapes it; links are built with `href`, which percent-encodes each segment.
+ */
+import type { Status } from '../commands/status.ts';
+import type { RenderedDocument } from '../render/documents.ts';
+import { documentKey, type ListKind } from '../render/keys.ts';
+import type { CustomerRow, CustomerView, FeedOverview, FileRow, OutboxOverview, PublishState, QuarantinedFile, QuarantineError } from './data.ts';
+import { badge, href, html, page, raw, table, type Html } from './html.ts';
+
+type Body = Record<string, unknown>;
+
+const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
+
+function outcomeBadge(outcome: string): Html {
+  return badge(outcome, outcome === 'ingested' ? 'ok' : outcome === 'duplicate' ? 'muted' : 'bad');
+}
+
+function stateBadge(state: PublishState | undefined): Html {
+  switch (state) {
+    case 'published':
+      return badge('published', 'ok');
+    case 'queued':
+      return badge('queued', 'warn');
+    case 'invalid':
+      return badge('schema error', 'bad');
+    default:
+      return badge('not published', 'muted');
+  }
+}
+
+function paymentBadge(status: unknown): Html | string {
+  const s = str(status);
+  if (!s) return '';
+  if (/^(betald|paid|settled|closed)$/i.test(s)) return badge(s, 'ok');
+  if (/förfallen|overdue|forfallen|påminnelse|reminder|inkasso/i.test(s)) return badge(s, 'bad');
+  return badge(s, 'warn');
+}
+
+export function objectHref(key: string): string {
+  return href(['objects', ...key.split('/')]);
+}
+
+export function customerHref(customerNo: string, query: Record<string, string | number | undefined> = {}): string {
+  return href(['customers', customerNo], query);
+}
+
+export function documentHref(customerNo: string, list: ListKind, id: string): string {
+  return href(['customers', customerNo, list, id]);
+}
+
+function when(iso: string | null | undefined): string {
+  return iso ? iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC') : '';
+}
+
+function fileCell(f: FileRow): Html {
+  return html`<span class="mono">${f.name}</span>`;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export interface OverviewData {
+  status: Status;
+  feeds: FeedOverview[];
+  quarantine: QuarantinedFile[];
+  health: { ready: boolean; problems: string[] };
+  version: string;
+}
+
+export function overviewPage(d: OverviewData): string {
+  const s = d.status;
+  const card = (n: number | string, label: string, tone?: 'bad' | 'warn', link?: string) =>
+    html`<div class="card"><div class="n${tone ? raw(` ${tone === 'bad' ? 'err' : ''}`) : ''}">${link ? html`<a href="${link}">${n}</a>` : n}</div><div class="l">${label}</div></div>`;
+  const body = html`
+<h1>Overview</h1>
+<p>${d.health.ready ? badge('ready', 'ok') : badge('not ready', 'bad')} ${d.health.problems.map((p) => html`<span class="err">${p}</span> `)}
+<span class="muted">target: ${s.target} · state: <span class="mono">${s.state}</span> · vendre-pull ${d.version}</span></p>
+<div class="cards">
+${card(s.documents.customers, 'customers', undefined, '/customers')}
+${card(s.documents.orders, 'orders')}
+${card(s.documents.invoices, 'invoices')}
+${card(s.published.objects, 'published objects')}
+${card(s.outbox.depth, 'outbox', s.outbox.failing ? 'bad' : undefined, '/outbox')}
+${card(s.quarantine.count, 'in quarantine', s.quarantine.count ? 'bad' : undefined, '/quarantine')}
+${card(s.inbox.length, 'waiting in drop folder')}
+${card(s.invalid_documents.length, 'schema errors', s.invalid_documents.length ? 'bad' : undefined, '/outbox')}
+</div>
+<h2>Feeds</h2>
+${d.feeds.map(
+  (f) => html`<h3 style="font-size:14px;margin:16px 0 6px">${f.name} <span class="muted mono">${f.pattern}</span> <span class="muted">· ${f.kind} · ${f.format} · ${f.mode}</span> <a href="${href(['files'], { feed: f.name })}" class="muted">history</a></h3>
+<div class="panel">${table(
+    f.files,
+    [
+      { label: 'Finished', cell: (r) => when(r.finished_at) },
+      { label: 'File', cell: fileCell },
+      { label: 'Outcome', cell: (r) => outcomeBadge(r.outcome) },
+      { label: 'Records', cell: (r) => r.records, numeric: true },
+      { label: 'Error', cell: (r) => (r.error ? html`<span class="err">${r.error}</span>` : '') },
+    ],
+    'No file yet.',
+    { testid: `feed-${f.name}` },
+  )}</div>`,
+)}
+<h2>Quarantine</h2>
+<div class="panel">${quarantineTable(d.quarantine.slice(0, 10))}</div>
+${d.quarantine.length > 10 ? html`<p><a href="/quarantine">all ${d.quarantine.length} files in quarantine</a></p>` : ''}
+${s.inbox.length ? html`<h2>Waiting in the drop folder</h2><p class="mono">${s.inbox.slice(0, 50).join(', ')}</p>` : ''}
+`;
+  return page({ title: 'Overview', section: 'overview' }, body);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export function filesPage(d: { rows: FileRow[]; total: number; feed?: string; feeds: string[]; page: number; perPage: number }): string {
+  const pages = Math.max(1, Math.ceil(d.total / d.perPage));
+  const body = html`
+<h1>Files${d.feed !== undefined ? html` of feed <span class="mono">${d.feed || '(none)'}</span>` : ''}</h1>
+<p>${[html`<a href="/files">all</a>`, ...d.feeds.map((f) => html` · <a href="${href(['files'], { feed: f })}">${f}</a>`)]}</p>
+<div class="panel">${table(
+    d.rows,
+    [
+      { label: '#', cell: (r) => r.seq, numeric: true },
+      { label: 'Finished', cell: (r) => when(r.finished_at) },
+      { label: 'Feed', cell: (r) => r.feed ?? html`<span class="muted">(none)</span>` },
+      { label: 'File', cell: fileCell },
+      { label: 'Outcome', cell: (r) => outcomeBadge(r.outcome) },
+      { label: 'Records', cell: (r) => r.records, numeric: true },
+      { label: 'Now in', cell: (r) => (r.moved_to ? html`<span class="mono muted">${r.moved_to}</span>` : html`<span class="muted">not moved</span>`) },
+      { label: 'Error', cell: (r) => (r.error ? html`<span class="err">${r.error}</span>` : '') },
+    ],
+    'No files processed yet.',
+    { testid: 'files' },
+  )}
+${pager(d.page, pages, (p) => href(['files'], { feed: d.feed, page: p }))}</div>`;
+  return page({ title: 'Files', section: 'files' }, body);
+}
+
+function pager(current: number, pages: number, link: (p: number) => string): Html | string {
+  if (pages <= 1) return '';
+  return html`<div class="pager">${current > 1 ? html`<a href="${link(current - 1)}">‹ newer</a>` : ''}<span class="muted">page ${current} of ${pages}</span>${current < pages ? html`<a href="${link(current + 1)}">older ›</a>` : ''}</div>`;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function quarantineTable(files: QuarantinedFile[]): Html {
+  return table(
+    files,
+    [
+      { label: 'File', cell: (q) => html`<a class="mono" href="${href(['quarantine', q.name])}">${q.name}</a>` },
+      { label: 'Feed', cell: (q) => q.feed ?? html`<span class="muted">(none)</span>` },
+      { label: 'Rejected', cell: (q) => when(q.rejectedAt ?? q.mtime.toISOString()) },
+      { label: 'Errors', cell: (q) => q.errors.length, numeric: true },
+      { label: 'First error', cell: (q) => html`<span class="err">${q.reportProblem ?? q.errors[0]?.message ?? ''}</span>` },
+    ],
+    'Nothing in quarantine.',
+    { testid: 'quarantine' },
+  );
+}
+
+export function quarantinePage(files: QuarantinedFile[], dir: string): string {
+  const body = html`
+<h1>Quarantine</h1>
+<p class="muted">Rejected files stay in <span class="mono">${dir}</span> with <span class="mono">NAME.error.json</span> beside them. Fix the export (or the feed), then drop the corrected file into the drop folder again.</p>
+<div class="panel">${quarantineTable(files)}</div>`;
+  return page({ title: 'Quarantine', section: 'quarantine' }, body);
+}
+
+export function quarantineFilePage(q: QuarantinedFile, dir: string): string {
+  const errorColumns = [
+    { label: 'Line', cell: (e: QuarantineError) => e.line ?? '', numeric: true },
+    { label: 'Col', cell: (e: QuarantineError) => e.column ?? '', numeric: true },
+    { label: 'Field', cell: (e: QuarantineError) => (e.field ? html`<span class="mono">${e.field}</span>` : '') },
+    { label: 'Value', cell: (e: QuarantineError) => (e.value !== undefined ? html`<span class="mono">${e.value}</span>` : '') },
+    { label: 'Customer', cell: (e: QuarantineError) => e.customer ?? '' },
+    { label: 'Rule', cell: (e: QuarantineError) => (e.rule ? html`<span class="mono">${e.rule}</span>` : '') },
+    { label: 'Error', cell: (e: QuarantineError) => html`<span class="err">${e.message}</span>${e.hint ? html`<br><span class="muted">hint: ${e.hint}</span>` : ''}` },
+  ];
+  const body = html`
+<h1>Quarantined: <span class="mono">${q.name}</span></h1>
+<dl class="kv">
+<dt>Feed</dt><dd>${q.feed ?? '(no feed matched)'}</dd>
+<dt>Rejected</dt><dd>${when(q.rejectedAt ?? q.mtime.toISOString())}</dd>
+<dt>Size</dt><dd>${q.size.toLocaleString('en-US')} bytes</dd>
+<dt>Where</dt><dd class="mono">${dir}/${q.name}</dd>
+</dl>
+${q.reportProblem ? html`<p class="err">${q.reportProblem}</p>` : ''}
+<h2>${q.errors.length} error${q.errors.length === 1 ? '' : 's'}</h2>
+<div class="panel">${table(q.errors, errorColumns, 'No errors recorded.', { testid: 'errors' })}</div>
+<p><a href="/quarantine">‹ quarantine</a></p>`;
+  return page({ title: `Quarantine: ${q.name}`, section: 'quarantine' }, body);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export function outboxPage(o: OutboxOverview): string {
+  const phase = (p: number) => (p === 0 ? 'documents' : p === 1 ? 'lists' : 'deletes');
+  const body = html`
+<h1>Outbox</h1>
+<p>${o.depth} entr${o.depth === 1 ? 'y' : 'ies'} waiting for the target. An entry leaves only when the target confirmed it; failed ones are retried on the next cycle.</p>
+<div class="panel">${table(o.byOp, [
+    { label: 'Phase', cell: (r) => phase(r.phase) },
+    { label: 'Operation', cell: (r) => r.op },
+    { label: 'Entries', cell: (r) => r.n, numeric: true },
+  ], 'The outbox is empty: everything decided is published.', { testid: 'outbox' })}</div>
+<h2>Failing</h2>
+<div class="panel">${table(o.failing, [
+    { label: 'Key', cell: (r) => html`<span class="mono">${r.key}</span>` },
+    { label: 'Customer', cell: (r) => html`<a href="${customerHref(r.customer_no)}">${r.customer_no}</a>` },
+    { label: 'Op', cell: (r) => r.op },
+    { label: 'Attempts', cell: (r) => r.attempts, numeric: true },
+    { label: 'Last error', cell: (r) => html`<span class="err">${r.last_error ?? ''}</span>` },
+  ], 'No failures.')}</div>
+<h2>Next to send</h2>
+<div class="panel">${table(o.next, [
+    { label: 'Key', cell: (r) => html`<span class="mono">${r.key}</span>` },
+    { label: 'Customer', cell: (r) => html`<a href="${customerHref(r.customer_no)}">${r.customer_no}</a>` },
+    { label: 'Phase', cell: (r) => phase(r.phase) },
+    { label: 'Op', cell: (r) => r.op },
+  ], 'Nothing queued.')}</div>
+<h2>Documents not published (schema errors)</h2>
+<div class="panel">${table(o.invalid, [
+    { label: 'Key', cell: (r) => html`<span class="mono">${r.key}</span>` },
+    { label: 'Customer', cell: (r) => html`<a href="${customerHref(r.customer_no)}">${r.customer_no}</a>` },
+    { label: 'Source', cell: (r) => html`<span class="mono">${r.src_file ?? ''}:${r.src_line ?? ''}</span>` },
+    { label: 'Problem', cell: (r) => html`<span class="err">${r.message}</span>` },
+  ], 'None.')}</div>`;
+  return page({ title: 'Outbox', section: 'outbox' }, body);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export function customersPage(q: string, rows: CustomerRow[], total: number): string {
+  const body = html`
+<h1>Customers</h1>
+<form method="get" action="/customers"><input type="search" name="q" value="${q}" placeholder="Customer number or name" aria-label="Customer number or name" autofocus> <button type="submit">Look up</button></form>
+<p class="muted">${q ? html`${total} customer${total === 1 ? '' : 's'} match “${q}”` : html`${total} customers`}${total > rows.length ? html`, the first ${rows.length} shown` : ''}.</p>
+<div class="panel">${table(rows, [
+    { label: 'Customer', cell: (r) => html`<a href="${customerHref(r.customer_no)}">${r.customer_no}</a>` },
+    { label: 'Company', cell: (r) => r.company ?? '' },
+    { label: 'Orders', cell: (r) => r.counts.order ?? 0, numeric: true },
+    { label: 'Invoices', cell: (r) => r.counts.invoice ?? 0, numeric: true },
+    { label: 'Credit invoices', cell: (r) => r.counts.credit ?? 0, numeric: true },
+    { label: 'Latest document', cell: (r) => r.latest },
+  ], q ? 'No customer matches.' : 'No documents stored yet.', { testid: 'customers' })}</div>`;
+  return page({ title: 'Customers', section: 'customers' }, body);
+}
+
+interface ListSpec {
+  list: ListKind;
+  type: string;
+  title: string;
+  noun: string;
+}
+
+const LISTS: ListSpec[] = [
+  { list: 'orders', type: 'order-list', title: 'Orders', noun: 'Order' },
+  { list: 'invoices', type: 'invoice-list', title: 'Invoices', noun: 'Invoice' },
+  { list: 'credit-invoices', type: 'credit-list', title: 'Credit invoices', noun: 'Credit invoice' },
+];
+
+/** The list page `n` (no year) of one list, as published. */
+function listPage(view: CustomerView, spec: ListSpec, n: number): RenderedDocument | undefined {
+  return view.documents.find((d) => d.type === spec.type && (d.body as Body).year === undefined && (d.body as Body).page === n);
+}
+
+export function customerPage(view: CustomerView, pages: Partial<Record<ListKind, number>>): string {
+  const c = view.customer_no;
+  const sections = LISTS.map((spec) => {
+    const requested = pages[spec.list] ?? 1;
+    const doc = listPage(view, spec, requested) ?? listPage(view, spec, 1);
+    if (!doc) return '';
+    const b = doc.body as Body;
+    const items = (b.items as Body[]) ?? [];
+    // An empty credit list is noise; orders and invoices are always shown (Vendre shows them empty too).
+    if (spec.list === 'credit-invoices' && items.length === 0) return '';
+    const listOfItem = (it: Body): ListKind => (spec.list === 'invoices' && it.type === 'credit' ? 'credit-invoices' : spec.list);
+    const keyOf = (it: Body) => documentKey(c, listOfItem(it), str(it.id));
+    const columns = [
+      {
+        label: spec.noun,
+        cell: (it: Body) => html`<a href="${documentHref(c, listOfItem(it), str(it.id))}">${str(it.id)}</a>${it.type === 'credit' ? html` ${badge('credit', 'muted')}` : ''}`,
+      },
+      { label: 'Date', cell: (it: Body) => str(it.date) },
+      ...(spec.list !== 'orders'
+        ? [
+            { label: 'Due', cell: (it: Body) => str(it.due_date) },
+            { label: 'Status', cell: (it: Body) => paymentBadge(it.payment_status) },
+          ]
+        : []),
+      { label: 'Reference', cell: (it: Body) => str(it.reference) },
+      { label: 'Sum', cell: (it: Body) => str(it.sum), numeric: true },
+      { label: 'Published', cell: (it: Body) => stateBadge(view.state.get(keyOf(it))) },
+      { label: 'JSON', cell: (it: Body) => html`<a href="${objectHref(keyOf(it))}">json</a>` },
+    ];
+    const total = Number(b.total ?? 0);
+    const totalPages = Number(b.total_pages ?? 1);
+    const page = Number(b.page ?? 1);
+    return html`<h2 id="${spec.list}">${spec.title} <span class="muted">(${total})</span> <a class="muted" style="font-weight:400;font-size:13px" href="${objectHref(doc.key)}">page ${page} as JSON</a> ${stateBadge(view.state.get(doc.key))}</h2>
+<div class="panel">${table(items, columns, `No ${spec.title.toLowerCase()}.`, { testid: spec.list })}
+${pager(page, totalPages, (p) => `${customerHref(c, { ...pages, [spec.list]: p })}#${spec.list}`)}</div>`;
+  });
+  const back = view.documents.find((d) => d.type === 'backorders');
+  const backItems = ((back?.body as Body | undefined)?.items as Body[] | undefined) ?? [];
+  const backorders = back
+    ? html`<h2 id="backorders">Backorders <span class="muted">(${backItems.length})</span> <a class="muted" style="font-weight:400;font-size:13px" href="${objectHref(back.key)}">JSON</a></h2>
+<div class="panel">${table(backItems, [
+        { label: 'Article', cell: (it) => html`<span class="mono">${str(it.model)}</span>` },
+        { label: 'Name', cell: (it) => str(it.name) },
+        { label: 'Remaining', cell: (it) => str(it.quantity), numeric: true },
+        { label: 'Ordered', cell: (it) => str(it.ordered), numeric: true },
+        { label: 'Order', cell: (it) => html`<a href="${documentHref(c, 'orders', str(it.order_no))}">${str(it.order_no)}</a>` },
+        { label: 'Order date', cell: (it) => str(it.order_date) },
+        { label: 'Expected', cell: (it) => str(it.expected_date) },
+      ], 'Nothing backordered.', { testid: 'backorders' })}</div>`
+    : '';
+  const counts = (type: string) => view.documents.filter((d) => d.type === type).length;
+  const states = [...view.state.values()];
+  const body = html`
+<h1>Customer ${c}${view.company ? html` · ${view.company}` : ''}</h1>
+<div class="cards">
+<div class="card"><div class="n">${counts('order')}</div><div class="l">orders</div></div>
+<div class="card"><div class="n">${counts('invoice')}</div><div class="l">invoices</div></div>
+<div class="card"><div class="n">${counts('credit')}</div><div class="l">credit invoices</div></div>
+<div class="card"><div class="n">${backItems.length}</div><div class="l">backordered lines</div></div>
+<div class="card"><div class="n">${states.filter((s) => s === 'published').length} / ${states.length}</div><div class="l">objects published</div></div>
+</div>
+<p class="muted">As Vendre's “Mitt konto” lists them: rendered from the store now, with each object's publish state.</p>
+${sections}
+${backorders}`;
+  return page({ title: `Customer ${c}`, section: 'customers' }, body);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function addressBlock(title: string, a: Body | undefined): Html {
+  const x = a ?? {};
+  const lines = [x.company, x.reference, x.address, x.address2, [x.zipcode, x.ziparea].filter(Boolean).join(' '), x.country].map(str).filter(Boolean);
+  return html`<div class="card"><div class="l">${title}</div>${lines.length ? lines.map((l) => html`<div>${l}</div>`) : html`<div class="muted">—</div>`}${x.no ? html`<div class="muted">customer no ${str(x.no)}</div>` : ''}</div>`;
+}
+
+const TITLES: Record<string, string> = { order: 'Order', invoice: 'Invoice', credit: 'Credit invoice' };
+
+export function documentPage(view: CustomerView, doc: RenderedDocument): string {
+  const b = doc.body;
+  const c = view.customer_no;
+  const products = (b.products as Body[] | undefined) ?? [];
+  const tax = (b.tax as Body[] | undefined) ?? [];
+  const packages = (b.packages as Body[] | undefined) ?? [];
+  const orders = (b.orders as Body[] | undefined) ?? [];
+  const https = (u: unknown) => (typeof u === 'string' && /^https:\/\//i.test(u) ? u : undefined);
+  const pdf = https(b.pdf_link);
+  const facts: Array<[string, Html | string]> = [
+    ['Date', str(b.date)],
+    ...(b.due_date !== undefined ? ([['Due date', str(b.due_date)]] as Array<[string, string]>) : []),
+    ...(b.payment_status !== undefined ? ([['Payment status', paymentBadge(b.payment_status)]] as Array<[string, Html | string]>) : []),
+    ['Reference', str(b.reference)],
+    ['PO number', str(b.po_number)],
+    ['Currency', str(b.currency)],
+    ...(orders.length ? ([['Orders', html`${orders.map((o, i) => html`${i ? ', ' : ''}<a href="${documentHref(c, 'orders', str(o.order_no))}">${str(o.order_no)}</a>`)}`]] as Array<[string, Html]>) : []),
+    ['Source', html`<span class="mono">${doc.source.file}:${doc.source.line}</span>`],
+  ];
+  const body = html`
+<p><a href="${customerHref(c)}">‹ customer ${c}</a></p>
+<h1>${TITLES[doc.type] ?? doc.type} ${str(b.id)} ${stateBadge(view.state.get(doc.key))}</h1>
+${view.invalid.get(doc.key) ? html`<p class="err">Not published: ${view.invalid.get(doc.key)!}</p>` : ''}
+<div class="grid2">
+<div class="card"><dl class="kv">${facts.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl></div>
+${addressBlock('Customer', b.customer as Body)}
+${addressBlock('Delivery', b.delivery as Body)}
+</div>
+${b.comment ? html`<h2>Comment</h2><div class="card"><pre>${str(b.comment)}</pre></div>` : ''}
+<h2>Products</h2>
+<div class="panel">${table(products, [
+    { label: 'Article', cell: (p) => html`<span class="mono">${str(p.model)}</span>` },
+    { label: 'Name', cell: (p) => str(p.name) },
+    { label: 'Quantity', cell: (p) => str(p.quantity), numeric: true },
+    { label: 'Price', cell: (p) => str(p.price), numeric: true },
+    { label: 'Discount %', cell: (p) => str(p.discount), numeric: true },
+    { label: 'VAT %', cell: (p) => str(p.vat_rate), numeric: true },
+    { label: 'Row total', cell: (p) => str(p.row_total), numeric: true },
+  ], 'No products.', { testid: 'products' })}
+<table class="totals" data-testid="totals">
+<tr><td>Net</td><td class="num">${str(b.net_total)}</td></tr>
+<tr><td>Shipping</td><td class="num">${str(b.shipping_cost)}</td></tr>
+${tax.map((t) => html`<tr><td>VAT ${str(t.rate)} % of ${str(t.base)}</td><td class="num">${str(t.vat)}</td></tr>`)}
+<tr class="grand"><td>Total</td><td class="num">${str(b.total)}</td></tr>
+</table></div>
+${packages.length
+    ? html`<h2>Packages</h2><div class="panel">${table(packages, [
+        { label: 'Tracking id', cell: (p) => html`<span class="mono">${str(p.tracing_id)}</span>` },
+        { label: 'Tracking', cell: (p) => (https(p.tracking_link) ? html`<a href="${https(p.tracking_link)!}" rel="noreferrer noopener">track</a>` : '') },
+      ])}</div>`
+    : ''}
+<p><a href="${objectHref(doc.key)}">JSON as published</a>${pdf ? html` · <a href="${pdf}" rel="noreferrer noopener">PDF</a>` : ''} · <span class="muted mono">${doc.key}</span></p>`;
+  return page({ title: `${TITLES[doc.type] ?? doc.type} ${str(b.id)}`, section: 'customers' }, body);
+}
+
+export function notFoundPage(what: string): string {
+  return page({ title: 'Not found' }, html`<h1>Not found</h1><p>${what}</p><p><a href="/">Overview</a></p>`);
+}
+
+/** Validates the list name from a URL. */
+export function listFromUrl(s: string): ListKind | undefined {
+  return s === 'orders' || s === 'invoices' || s === 'credit-invoices' ? s : undefined;
+}

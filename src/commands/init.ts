@@ -1,0 +1,160 @@
+/**
+ * `vendre-pull init SAMPLE_FILE`: proposes a feed for an export the merchant's ERP writes. Reads the
+ * head of the file (no config needed), detects encoding, CSV dialect or XML record/line elements,
+ * then reads sample records with the real readers (so the field names are exactly what ingest will
+ * see), matches the names against ERP vocabularies and the values against date and number formats,
+ * and prints commented YAML. Finally it maps the sampled records with the proposal and says how that
+ * went, so an unedited proposal is known to read the sample.
+ */
+import { open, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { TextDecoder } from 'node:util';
+import iconv from 'iconv-lite';
+import { parseConfig, SCHEMA_DIR } from '../config/load.ts';
+import { HEADER_FIELDS, LINE_FIELDS, type FeedConfig } from '../config/types.ts';
+import { DataError, ErrorCodes, ExitCodes, UsageError } from '../errors.ts';
+import { detectDelimiter, detectHeader, splitRows } from '../init/csv.ts';
+import { detectEncoding, UnsupportedEncoding, xmlDeclaredEncoding } from '../init/encoding.ts';
+import { propose, type Sample, type SchemaSupport } from '../init/propose.ts';
+import { detectXmlStructure, NoXmlRecords } from '../init/xml.ts';
+import { proposalYaml } from '../init/yaml.ts';
+import { createMapper } from '../mapping/map.ts';
+import { readRecords, type RawRecord, type ReaderOptions } from '../readers/index.ts';
+
+const HEAD_BYTES = 4 * 1024 * 1024;
+
+export interface InitResult {
+  yaml: string;
+  sample: Sample;
+  /** Sampled records that the proposal maps without an error, of all sampled. */
+  check: { ok: number; total: number; errors: string[] };
+}
+
+/** What this build's config schema accepts (kinds, feed keys, map fields). */
+export function schemaSupport(): SchemaSupport {
+  const schema = JSON.parse(readFileSync(path.join(SCHEMA_DIR, 'config.schema.json'), 'utf8')) as {
+    definitions: { feed: { properties: Record<string, { enum?: string[]; properties?: Record<string, unknown> }> } };
+  };
+  const feed = schema.definitions.feed.properties;
+  return {
+    kinds: feed.kind?.enum ?? ['orders', 'order_lines', 'invoices', 'invoice_lines'],
+    feedKeys: Object.keys(feed),
+    mapFields: Object.keys(feed.map?.properties ?? {}).filter((f) => (HEADER_FIELDS as readonly string[]).includes(f) || (LINE_FIELDS as readonly string[]).includes(f)),
+  };
+}
+
+async function readHead(file: string): Promise<Buffer> {
+  const fh = await open(file, 'r');
+  try {
+    const buf = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+export async function inspectSample(file: string, maxRecords = 500): Promise<InitResult> {
+  const st = await stat(file).catch(() => undefined);
+  if (!st?.isFile()) throw new UsageError(`no such file: ${file}`);
+  if (st.size === 0) throw new UsageError(`${file} is empty: init needs an export with at least a few records`);
+  const name = path.basename(file);
+  const head = await readHead(file);
+  const ascii = head.subarray(0, 512).toString('latin1');
+  let enc;
+  try {
+    enc = detectEncoding(head, xmlDeclaredEncoding(ascii));
+  } catch (err) {
+    if (err instanceof UnsupportedEncoding) throw new DataError(ErrorCodes.ENCODING, err.message, { file: name, rule: 'init-encoding' });
+    throw err;
+  }
+  const text = enc.encoding === 'utf-8' ? new TextDecoder('utf-8').decode(head) : iconv.decode(head, enc.encoding);
+  const body = text.replace(/^\uFEFF/, '').trimStart();
+  if (/^%PDF/.test(body)) throw new UsageError(`${name} is a PDF; init reads CSV and XML exports (PDFs are matched to documents by their file names)`);
+  const format: 'csv' | 'xml' = body.startsWith('<') ? 'xml' : 'csv';
+
+  const sample: Sample = { fileName: name, format, encoding: enc, fields: [], lineFields: [], records: [] };
+  const reader: ReaderOptions = { format, encoding: enc.encoding, delimiter: ';', quote: '"', header: true };
+  if (format === 'csv') {
+    const delimiter = detectDelimiter(text);
+    const rows = splitRows(text, delimiter.delimiter, 30);
+    const header = detectHeader(rows);
+    const columns = header.header ? undefined : (rows[0] ?? []).map((_, i) => `Column${i + 1}`);
+    sample.csv = { delimiter, header, columns };
+    sample.fields = header.header ? (rows[0] ?? []).map((c) => c.trim()) : columns!;
+    Object.assign(reader, { delimiter: delimiter.delimiter, header: header.header, columns });
+  } else {
+    let xml;
+    try {
+      xml = detectXmlStructure(text);
+    } catch (err) {
+      if (err instanceof NoXmlRecords) throw new DataError(ErrorCodes.XML, err.message, { file: name, rule: 'init-xml' });
+      throw err;
+    }
+    sample.xml = xml;
+    Object.assign(reader, { recordPath: xml.recordPath, linePath: xml.linePath });
+  }
+
+  const raws: RawRecord[] = [];
+  const problems: string[] = [];
+  try {
+    for await (const r of readRecords(file, reader)) {
+      raws.push(r);
+      if (r.error && problems.length < 5) problems.push(r.error.message);
+      if (raws.length >= maxRecords) break;
+    }
+  } catch (err) {
+    if (!(err instanceof DataError)) throw err;
+    if (raws.length === 0) throw err;
+    problems.push(`reading stopped: ${err.message}`);
+  }
+  if (raws.length === 0) throw new UsageError(`${name}: no records found to learn from`);
+  const seen = new Set(sample.fields);
+  const lineSeen = new Set<string>();
+  for (const r of raws) {
+    for (const k of Object.keys(r.fields)) if (!seen.has(k)) (seen.add(k), sample.fields.push(k));
+    for (const l of r.lines ?? []) for (const k of Object.keys(l.fields)) if (!lineSeen.has(k)) (lineSeen.add(k), sample.lineFields.push(k));
+    sample.records.push({ fields: r.fields, lines: r.lines?.map((l) => l.fields) });
+  }
+
+  const proposal = propose(sample, schemaSupport());
+  let yaml = proposalYaml(proposal, { file: name, records: raws.length });
+  const check = checkProposal(yaml, raws, name);
+  for (const p of problems) yaml += `# NOTE: while sampling: ${p}\n`;
+  yaml += check.errors.length
+    ? `# CHECK: ${check.total - check.ok} of ${check.total} sampled records do not map with this proposal; first: ${check.errors[0]}\n`
+    : `# CHECK: all ${check.total} sampled records map without an error with this proposal.\n`;
+  return { yaml, sample, check };
+}
+
+/** Maps the sampled records with the proposed feed, as ingest would (config schema, defaults, mapper). */
+function checkProposal(yaml: string, raws: RawRecord[], name: string): InitResult['check'] {
+  let feed: FeedConfig;
+  try {
+    const cfg = parseConfig(yaml, path.join(os.tmpdir(), 'vendre-pull-init.yaml'));
+    feed = cfg.feeds[0]!;
+    const map = createMapper(feed, { locale: cfg.locale, currency: cfg.currency, customerNoPattern: cfg.customerNoPattern });
+    const errors: string[] = [];
+    let ok = 0;
+    for (const r of raws) {
+      try {
+        if (r.error) throw r.error;
+        map(r, name);
+        ok++;
+      } catch (err) {
+        errors.push((err as Error).message);
+      }
+    }
+    return { ok, total: raws.length, errors };
+  } catch (err) {
+    return { ok: 0, total: raws.length, errors: [`the proposal is not a valid feed yet: ${(err as Error).message}`] };
+  }
+}
+
+export async function initCommand(file: string, opts: { records?: number }): Promise<number> {
+  const result = await inspectSample(file, opts.records ?? 500);
+  process.stdout.write(result.yaml);
+  return result.check.errors.length ? ExitCodes.DATA : ExitCodes.OK;
+}

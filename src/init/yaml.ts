@@ -1,0 +1,40 @@
+/**
+ * Prints a proposal as commented YAML, ready to paste under `feeds:` of a config. Every inferred value
+ * carries `# guess: why`; facts of the file (a byte-order mark, the format) say `# detected: why`.
+ */
+import { stringify } from 'yaml';
+import type { Proposal, Setting } from './propose.ts';
+
+/** One YAML scalar or flow collection on one line. */
+function scalar(value: unknown, quote = false): string {
+  if (typeof value === 'string' && quote) return JSON.stringify(value);
+  return stringify(value, { lineWidth: 0, flowCollectionPadding: true, collectionStyle: 'flow', defaultStringType: 'PLAIN' }).trimEnd();
+}
+
+function comment(s: Setting): string {
+  const why = s.why.replace(/\s+/g, ' ').trim();
+  return why ? `  # ${s.sure ? 'detected' : 'guess'}: ${why}` : '';
+}
+
+export function proposalYaml(p: Proposal, header: { file: string; records: number }): string {
+  const out: string[] = [];
+  out.push(`# vendre-pull init: a feed proposed from ${header.file} (${header.records} records sampled).`);
+  out.push('# Every value marked "guess" was inferred from the sample: check each one, then paste the item');
+  out.push('# under `feeds:` in vendre-pull.yaml and try it with `vendre-pull validate FILE`.');
+  for (const n of p.notes) out.push(`# NOTE: ${n}`);
+  out.push('feeds:');
+  let first = true;
+  for (const [key, s] of p.settings) {
+    const lead = first ? '  - ' : '    ';
+    first = false;
+    const quote = key === 'pattern' || key === 'delimiter';
+    out.push(`${lead}${key}: ${scalar(s.value, quote)}${comment(s)}`);
+  }
+  out.push('    map:');
+  for (const [field, s] of p.map) out.push(`      ${field}: ${scalar(s.value)}${comment(s)}`);
+  if (p.unmapped.length) {
+    out.push('      # Not mapped (no canonical field recognised; map one by hand if it carries something Vendre shows):');
+    for (const u of p.unmapped) out.push(`      #   ${u.name}${u.note ? ` (${u.note})` : ''}`);
+  }
+  return `${out.join('\n')}\n`;
+}
