@@ -2,29 +2,42 @@ import type { Logger } from 'pino';
 import type { Config, FeedConfig } from './config/types.ts';
 import { createMapper } from './mapping/map.ts';
 import type { MappedRecord } from './model.ts';
-import { LocalTarget } from './publish/local.ts';
+import { feedFor } from './inbox/files.ts';
+import { openTarget, type TargetDeps } from './publish/open.ts';
+import type { Target } from './publish/target.ts';
 import type { RawRecord } from './readers/types.ts';
 import { openStore, type Store } from './store/db.ts';
 import { createValidator, type DocumentValidator } from './validate/schemas.ts';
 import type { PublishContext } from './publish/cycle.ts';
+import type { RenderOptions } from './render/documents.ts';
+import { carrierTable } from './render/carriers.ts';
 
 /** Everything a command needs, opened once from the validated config. */
 export interface App {
   cfg: Readonly<Config>;
   log: Logger;
   store: Store;
-  target: LocalTarget;
+  /** The configured target: a LocalTarget (default) or an S3Target. */
+  target: Target;
   validate: DocumentValidator;
   mapperFor(feed: FeedConfig): (raw: RawRecord, file: string) => MappedRecord;
   publishContext(): PublishContext;
   close(): void;
 }
 
-export function openApp(cfg: Readonly<Config>, log: Logger): App {
+export function openApp(cfg: Readonly<Config>, log: Logger, deps: TargetDeps = {}): App {
   const store = openStore(cfg.state);
-  const target = new LocalTarget(cfg.target, cfg.prefix);
+  const target = openTarget(cfg, log, deps);
   const validate = createValidator();
   const mappers = new Map<string, (raw: RawRecord, file: string) => MappedRecord>();
+  const render: RenderOptions = {
+    locale: cfg.locale,
+    pageSize: cfg.pageSize,
+    shippingVatRate: cfg.shippingVatRate,
+    carriers: carrierTable(cfg.carriers),
+    publicBaseUrl: cfg.publicBaseUrl,
+    prefix: cfg.prefix,
+  };
   return {
     cfg,
     log,
@@ -37,10 +50,11 @@ export function openApp(cfg: Readonly<Config>, log: Logger): App {
       return m;
     },
     publishContext() {
-      return { store, target, validate, log, render: { locale: cfg.locale, pageSize: cfg.pageSize } };
+      return { store, target, validate, log, render, feedOf: (file: string) => feedFor(file, cfg.feeds)?.name };
     },
     close() {
       store.close();
+      (target as { destroy?: () => void }).destroy?.();
     },
   };
 }

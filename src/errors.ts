@@ -13,6 +13,8 @@ export interface DataErrorContext {
   value?: string;
   rule?: string;
   hint?: string;
+  /** The customer the record belongs to, when known (for logs and reports; not part of the message). */
+  customer?: string;
 }
 
 export const ErrorCodes = {

@@ -1,5 +1,6 @@
 import pino, { type Logger } from 'pino';
 import pretty from 'pino-pretty';
+import { writeAroundBar } from './progress.ts';
 
 export type { Logger };
 
@@ -12,6 +13,22 @@ export interface LogOptions {
 }
 
 /**
+ * Keys whose values never reach a log line, whatever a caller passes: tokens, secrets, passwords,
+ * credentials and auth headers, at the top level and one or two levels down (`err.config.secret`).
+ */
+const SECRET_KEYS = ['token', 'tokens', 'secret', 'secrets', 'password', 'passwd', 'authorization', 'cookie', 'credentials', 'secretAccessKey', 'sessionToken', 'accessKeyId', 'apiKey', 'x-signature'];
+export const REDACT_PATHS = [
+  ...SECRET_KEYS.flatMap((k) => {
+    const key = /^[A-Za-z_$][\w$]*$/.test(k) ? k : `["${k}"]`;
+    const dot = key.startsWith('[') ? '' : '.';
+    return [key, `*${dot}${key}`, `*.*${dot}${key}`];
+  }),
+  'headers.authorization',
+  'req.headers.authorization',
+  'req.headers.cookie',
+];
+
+/**
  * pino JSON lines, pretty on a TTY. Whatever a caller passes, fields that could carry a secret are
  * censored before a line is written.
  */
@@ -21,13 +38,12 @@ export function createLogger(opts: LogOptions = {}): Logger {
   const options: pino.LoggerOptions = {
     level: opts.level ?? process.env.VENDRE_PULL_LOG_LEVEL ?? 'info',
     base: undefined,
-    redact: {
-      paths: ['token', 'tokens', 'secret', 'authorization', 'headers.authorization', 'req.headers.authorization', '*.token', '*.secret'],
-      censor: '[redacted]',
-    },
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
   };
   if (opts.pretty ?? tty) {
-    return pino(options, pretty({ destination: fd, colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', sync: true }));
+    // Formatted in-process and written synchronously, clearing a progress bar's line first.
+    const format = pretty.prettyFactory({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
+    return pino(options, { write: (line: string) => writeAroundBar(fd, format(line)) });
   }
   return pino(options, pino.destination({ fd, sync: true }));
 }

@@ -4,7 +4,12 @@ import { ingestCommand } from './commands/ingest.ts';
 import { rebuildCommand, replayCommand } from './commands/replay.ts';
 import { runCommand } from './commands/run.ts';
 import { serveCommand } from './commands/serve.ts';
+import { edgeCommand } from './commands/edge.ts';
+import { signCommand } from './commands/sign.ts';
 import { statusCommand } from './commands/status.ts';
+import { initCommand } from './commands/init.ts';
+import { backupCommand } from './commands/backup.ts';
+import { verifyCommand } from './commands/verify.ts';
 import { loadFromOptions, type GlobalOptions } from './commands/context.ts';
 
 function program(): Command {
@@ -13,6 +18,7 @@ function program(): Command {
     .option('-c, --config <file>', 'config file (default: $VENDRE_PULL_CONFIG or ./vendre-pull.yaml)')
     .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']))
     .option('--print-config', 'print the effective configuration (defaults applied, secrets not shown) and exit')
+    .option('--no-progress', 'no progress bar (on a terminal) or progress log lines (otherwise) for long commands')
     .exitOverride()
     .showHelpAfterError()
     .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
@@ -54,15 +60,54 @@ function program(): Command {
       return n;
     })
     .action((o: { host?: string; port?: number }) => set(serveCommand(g(), o)));
+  p.command('edge')
+    .description('write the CloudFront viewer-request function and its KeyValueStore entries (token hashes, HMAC secrets; mode 0600)')
+    .requiredOption('--out <dir>', 'folder for viewer-request.js, kvs-entries.json and not-found.json')
+    .action((o: { out: string }) => set(edgeCommand(g(), o)));
+  p.command('sign')
+    .description('print the auth headers for one request, as curl arguments (signed mode: X-Timestamp and X-Signature)')
+    .argument('<path>', 'request path, e.g. /v1/orders?customer_no=10003 (without a leading / it is taken under the prefix)')
+    .option('--query <query>', 'query string to add, e.g. "customer_no=10003&page=2"')
+    .option('--method <method>', 'GET or HEAD', 'GET')
+    .option('--url <base>', 'print a whole curl command for this base URL, e.g. https://history.example.com')
+    .addOption(new Option('--mode <mode>', 'signed or bearer (default: signed when the config accepts it)').choices(['signed', 'bearer']))
+    .option('--timestamp <seconds>', 'Unix time to sign with (default: now)', (v) => {
+      if (!/^\d{1,12}$/.test(v)) throw new UsageError(`--timestamp: "${v}" is not Unix seconds`);
+      return Number(v);
+    })
+    .option('--show-token', 'bearer mode: print the token from the config instead of reading it from the environment')
+    .action((path: string, o: { query?: string; method?: string; url?: string; mode?: 'signed' | 'bearer'; timestamp?: number; showToken?: boolean }) =>
+      set(Promise.resolve().then(() => signCommand(path, g(), o))));
+  p.command('init')
+    .description('propose a feed for a sample export: encoding, CSV dialect or XML elements, formats and a column mapping, as commented YAML (no config needed)')
+    .argument('<sample-file>')
+    .option('--records <n>', 'records to learn from (default 500)', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new UsageError(`--records: "${v}" is not a positive number`);
+      return n;
+    })
+    .action((file: string, o: { records?: number }) => set(initCommand(file, o)));
+  p.command('backup')
+    .description('write a consistent copy of the state file while the daemon runs (SQLite online backup), checked before it is named FILE')
+    .argument('<file>')
+    .option('--force', 'replace FILE if it exists')
+    .option('--json', 'machine-readable output')
+    .action((file: string, o: { force?: boolean; json?: boolean }) => set(backupCommand(file, g(), o)));
   p.command('status')
     .description('what is stored, published, quarantined and waiting; exit 1 when something needs attention')
     .option('--json', 'machine-readable output')
     .action((o: { json?: boolean }) => set(statusCommand(g(), o)));
+  p.command('verify')
+    .description('compare the target with the manifest (one listing): objects missing, extra or different; exit 1 when they differ')
+    .option('--repair', 'write missing and different objects again and delete extra ones, then verify again')
+    .option('--json', 'machine-readable output')
+    .action((o: { repair?: boolean; json?: boolean }) => set(verifyCommand(g(), o)));
 
   p.hook('preAction', () => {
     if (g().printConfig) {
       const cfg = loadFromOptions(g());
-      const shown = { ...cfg, auth: { ...cfg.auth, tokens: cfg.auth.tokens.map((t) => ('value' in t ? { value: '[redacted]' } : t)) } };
+      const redact = <T extends object>(t: T) => ('value' in t ? { value: '[redacted]' } : t);
+      const shown = { ...cfg, admin: { ...cfg.admin, tokens: cfg.admin.tokens?.map(redact) }, auth: { ...cfg.auth, tokens: cfg.auth.tokens.map((t) => ('value' in t ? { value: '[redacted]' } : t)), secrets: cfg.auth.secrets.map((t) => ('value' in t ? { value: '[redacted]' } : t)) } };
       process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
       process.exit(ExitCodes.OK);
     }

@@ -5,6 +5,7 @@ import { parseConfig } from '../src/config/load.ts';
 import type { Config } from '../src/config/types.ts';
 import { createLogger } from '../src/log.ts';
 import { openApp, type App } from '../src/app.ts';
+import { LocalTarget } from '../src/publish/local.ts';
 
 export function tmpDir(tag = 'vp'): string {
   return mkdtempSync(path.join(os.tmpdir(), `${tag}-`));
@@ -19,8 +20,16 @@ export function configIn(dir: string, yaml: string): Readonly<Config> {
   return parseConfig(yaml, file);
 }
 
-export function appIn(dir: string, yaml: string): App {
-  return openApp(configIn(dir, yaml), silent());
+/** An app whose target is the local directory (the default), for tests that read the published files. */
+export type LocalApp = App & { target: LocalTarget };
+
+export function localApp(app: App): LocalApp {
+  if (!(app.target instanceof LocalTarget)) throw new Error(`expected a local target, got ${app.target.description}`);
+  return app as LocalApp;
+}
+
+export function appIn(dir: string, yaml: string): LocalApp {
+  return localApp(openApp(configIn(dir, yaml), silent()));
 }
 
 export function writeBytes(dir: string, name: string, content: string | Buffer): string {

@@ -1,11 +1,19 @@
 import { loadConfig, resolveConfigPath } from '../config/load.ts';
 import type { Config } from '../config/types.ts';
 import { createLogger, type Logger } from '../log.ts';
+import { createProgress, type Progress } from '../progress.ts';
 import { openApp, type App } from '../app.ts';
 
 export interface GlobalOptions {
   config?: string;
   logLevel?: string;
+  /** `--no-progress` sets false: no progress bar, no progress lines. */
+  progress?: boolean;
+}
+
+/** Progress for long commands: a bar on a terminal, periodic log lines otherwise (src/progress.ts). */
+export function progressFor(g: GlobalOptions, log: Logger): Progress {
+  return createProgress({ log, enabled: g.progress !== false });
 }
 
 export function loadFromOptions(g: GlobalOptions): Readonly<Config> {

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { ExitCodes, UsageError } from '../errors.ts';
 import { fileExists, processFile, type FileReport } from '../pipeline.ts';
-import { withApp, type GlobalOptions } from './context.ts';
+import { fileProgress } from '../progress.ts';
+import { progressFor, withApp, type GlobalOptions } from './context.ts';
 
 /** `ingest FILE...` (apply and publish, files stay where they are) and `validate FILE...` (dry run). */
 export async function ingestCommand(files: string[], g: GlobalOptions, opts: { dryRun: boolean; force?: boolean }): Promise<number> {
@@ -9,8 +10,16 @@ export async function ingestCommand(files: string[], g: GlobalOptions, opts: { d
   return withApp(g, async (app) => {
     await app.target.check();
     const reports: FileReport[] = [];
-    // One at a time and in the order given: deltas must apply in order.
-    for (const f of files) reports.push(await processFile(app, path.resolve(f), { move: false, reapply: true, dryRun: opts.dryRun, force: opts.force, publish: !opts.dryRun }));
+    const progress = progressFor(g, app.log);
+    try {
+      // One at a time and in the order given: deltas must apply in order.
+      for (const [i, f] of files.entries()) {
+        const label = `${opts.dryRun ? 'validate' : 'ingest'}${files.length > 1 ? ` ${i + 1}/${files.length}` : ''} ${path.basename(f)}`;
+        reports.push(await processFile(app, path.resolve(f), { move: false, reapply: true, dryRun: opts.dryRun, force: opts.force, publish: !opts.dryRun, ...fileProgress(progress, label) }));
+      }
+    } finally {
+      progress.close();
+    }
     const rejected = reports.filter((r) => r.outcome === 'rejected');
     const invalid = reports.reduce((n, r) => n + (r.plan?.invalid ?? 0), 0);
     for (const r of reports) {

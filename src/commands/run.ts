@@ -7,6 +7,7 @@ import { processFile } from '../pipeline.ts';
 import { publishDirty } from '../publish/cycle.ts';
 import { drainOutbox } from '../publish/drain.ts';
 import { ApplyAborted } from '../store/apply.ts';
+import { startAdminFor } from '../admin/start.ts';
 import { curlHint, startServeFor, waitForSignal } from './serve.ts';
 import { withApp, type GlobalOptions } from './context.ts';
 
@@ -24,7 +25,10 @@ export async function runCommand(g: GlobalOptions, opts: { seed?: string; serve:
     for (const dir of Object.values(cfg.folders)) await mkdir(dir, { recursive: true });
     const stopApply = new AbortController();
     const stopDrain = new AbortController();
-    const leftover = await publishDirty({ ...app.publishContext(), signal: stopDrain.signal });
+    // Health, metrics and the admin pages: up first, so /healthz answers during a long first publish.
+    const admin = await startAdminFor(app, { stopping: () => stopApply.signal.aborted });
+    const { metrics } = admin;
+    const leftover = await publishDirty({ ...app.publishContext(), signal: stopDrain.signal, onDrain: metrics.onDrain });
     if (leftover.customers || leftover.written || leftover.deleted) log.info({ ...leftover }, 'published what the previous run left');
     if (opts.seed) await seedInbox(app, opts.seed);
 
@@ -35,7 +39,7 @@ export async function runCommand(g: GlobalOptions, opts: { seed?: string; serve:
       const line = curlHint(app, server.url, server.firstLiteral);
       if (line) {
         hinted = true;
-        process.stderr.write(`\nvendre-pull is running. Fetch a customer's order list:\n  ${line}\n\n`);
+        process.stderr.write(`\nvendre-pull is running. Fetch a customer's order list:\n  ${line}\n${admin.url ? `Admin pages, health and metrics: ${admin.url}/\n` : ''}\n`);
       }
     };
     hint();
@@ -50,7 +54,7 @@ export async function runCommand(g: GlobalOptions, opts: { seed?: string; serve:
       log,
       handle: async (file) => {
         try {
-          await processFile(app, file, { move: true, publish: true, signal: stopApply.signal, drainSignal: stopDrain.signal });
+          metrics.fileDone(await processFile(app, file, { move: true, publish: true, signal: stopApply.signal, drainSignal: stopDrain.signal, onDrain: metrics.onDrain }));
         } catch (err) {
           if (!(err instanceof ApplyAborted)) throw err;
           log.info({ file: path.basename(file) }, 'stopping: file rolled back; it is taken again at the next start');
@@ -71,9 +75,10 @@ export async function runCommand(g: GlobalOptions, opts: { seed?: string; serve:
     stopApply.abort();
     const deadline = setTimeout(() => stopDrain.abort(), cfg.inbox.shutdownMs);
     await inbox.stop();
-    const rest = await drainOutbox(app.store, app.target, log, { signal: stopDrain.signal });
+    const rest = await drainOutbox(app.store, app.target, log, { signal: stopDrain.signal, onEntry: metrics.onDrain });
     clearTimeout(deadline);
     await server?.close();
+    await admin.close();
     log.info({ outbox: rest.remaining }, rest.remaining ? 'stopped; outbox entries stay queued for the next start' : 'stopped');
     return 0;
   });

@@ -15,8 +15,8 @@ import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream';
 import { ConfigError, DataError, ErrorCodes } from '../errors.ts';
-import { asReadError, DecodeStream, LineCounter } from './decode.ts';
-import { setField, type RawRecord, type ReaderLimits, type ReaderOptions } from './types.ts';
+import { asReadError, countBytes, DecodeStream, LineCounter } from './decode.ts';
+import { setField, type RawRecord, type ReadHooks, type ReaderLimits, type ReaderOptions } from './types.ts';
 
 /** A record longer than this (characters) is an error: wrong delimiter/quote, or one giant line. */
 export const CSV_MAX_RECORD_SIZE = 1024 * 1024;
@@ -31,7 +31,7 @@ interface Position {
   names: string[] | undefined;
 }
 
-export async function* readCsv(file: string, opts: ReaderOptions, limits: ReaderLimits = {}): AsyncGenerator<RawRecord> {
+export async function* readCsv(file: string, opts: ReaderOptions, limits: ReaderLimits = {}, hooks: ReadHooks = {}): AsyncGenerator<RawRecord> {
   const maxColumns = limits.maxColumns ?? CSV_MAX_COLUMNS;
   if (!opts.header && !opts.columns?.length) throw new ConfigError(`${file}: a CSV feed without a header row needs \`columns\``, 'columns');
   // Errors name the file as ops see it in quarantine (its base name); read errors keep the full path.
@@ -59,7 +59,7 @@ export async function* readCsv(file: string, opts: ReaderOptions, limits: Reader
 
   const parser = createParser(opts, limits);
   hookRecords(parser, onRecord);
-  const rows = pipeline(createReadStream(file), new DecodeStream(pos.file, opts.encoding), parser, () => {
+  const rows = pipeline(countBytes(createReadStream(file), hooks.onBytes), new DecodeStream(pos.file, opts.encoding), parser, () => {
     /* errors reach the loop below through the destroyed parser */
   });
 

@@ -261,10 +261,19 @@ export class DecodeStream extends Transform {
  * The file's text as a stream of strings: createReadStream -> DecodeStream. Errors of either stage
  * end the returned stream (iterate it with for await; wrap errors with asReadError).
  */
-export function openDecoded(file: string, encoding: Encoding, label = file): DecodeStream {
-  return pipeline(createReadStream(file), new DecodeStream(label, encoding), () => {
+export function openDecoded(file: string, encoding: Encoding, label = file, onBytes?: (bytesRead: number) => void): DecodeStream {
+  return pipeline(countBytes(createReadStream(file), onBytes), new DecodeStream(label, encoding), () => {
     /* errors reach the consumer through the destroyed DecodeStream */
   });
+}
+
+/** Reports the bytes a file stream has read so far to `onBytes` (progress); the stream is returned as is. */
+export function countBytes<S extends NodeJS.ReadableStream>(stream: S, onBytes?: (bytesRead: number) => void): S {
+  if (onBytes) {
+    let n = 0;
+    stream.on('data', (chunk: Buffer | string) => onBytes((n += chunk.length)));
+  }
+  return stream;
 }
 
 /** File-system errors (ENOENT, EACCES, EISDIR, ...) -> DataError(READ); DataErrors and bugs pass unchanged. */

@@ -26,6 +26,12 @@ export interface RawRecord {
 
 export type ReaderOptions = Pick<FeedConfig, 'format' | 'encoding' | 'delimiter' | 'quote' | 'header' | 'columns' | 'recordPath' | 'linePath'>;
 
+/** Optional observation of a read, for progress: never changes what is read. */
+export interface ReadHooks {
+  /** Bytes of the file read so far (called per chunk read from disk, before decoding). */
+  onBytes?: (bytesRead: number) => void;
+}
+
 /**
  * Safety limits, so a broken export (wrong delimiter, unclosed quote, one 50 MB line) fails with a
  * clear error instead of eating memory. Defaults live next to each reader.

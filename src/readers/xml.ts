@@ -40,12 +40,12 @@ import path from 'node:path';
 import { XMLParser, XMLValidator, type EntityDecoderOptions } from 'fast-xml-parser';
 import { ConfigError, DataError, ErrorCodes } from '../errors.ts';
 import { asReadError, LineCounter, openDecoded } from './decode.ts';
-import { setField, type RawLine, type RawRecord, type ReaderLimits, type ReaderOptions } from './types.ts';
+import { setField, type RawLine, type RawRecord, type ReadHooks, type ReaderLimits, type ReaderOptions } from './types.ts';
 
 /** A record element larger than this (characters) is an error. */
 export const XML_MAX_RECORD_SIZE = 16 * 1024 * 1024;
 
-export async function* readXml(file: string, opts: ReaderOptions, limits: ReaderLimits = {}): AsyncGenerator<RawRecord> {
+export async function* readXml(file: string, opts: ReaderOptions, limits: ReaderLimits = {}, hooks: ReadHooks = {}): AsyncGenerator<RawRecord> {
   const recordPath = splitPath(opts.recordPath);
   if (!recordPath.length) throw new ConfigError(`${file}: an XML feed needs \`recordPath\``, 'recordPath');
   const linePath = opts.linePath ? splitPath(opts.linePath).join('/') : undefined;
@@ -54,7 +54,7 @@ export async function* readXml(file: string, opts: ReaderOptions, limits: Reader
   const toRecord = recordBuilder(label, recordPath.at(-1)!, linePath);
   let record = 0;
   try {
-    for await (const text of openDecoded(file, opts.encoding, label) as AsyncIterable<string>) {
+    for await (const text of openDecoded(file, opts.encoding, label, hooks.onBytes) as AsyncIterable<string>) {
       for (const chunk of cutter.push(text)) yield toRecord(chunk, ++record);
     }
     for (const chunk of cutter.finish()) yield toRecord(chunk, ++record);

@@ -23,6 +23,7 @@ state: ${dir}/state.db
 target: ${dir}/public
 folders: { drop: ${dir}/inbox, archive: ${dir}/archive, quarantine: ${dir}/quarantine }
 inbox: { stableMs: 50, rescanMs: 300 }
+admin: { port: 0 }
 feeds:
   - name: full
     pattern: "full_*.csv"
