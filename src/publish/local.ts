@@ -44,26 +44,21 @@ export class LocalTarget implements Target {
   }
 
   async put(key: string, body: Buffer, _opts: PutOptions): Promise<void> {
-    const file = this.pathOf(key);
-    await this.ensureDir(path.dirname(file));
-    await this.ensureDir(this.tmpDir);
-    const tmp = path.join(this.tmpDir, `${process.pid}.${randomBytes(6).toString('hex')}`);
-    try {
-      await writeFile(tmp, body);
-      await rename(tmp, file);
-    } catch (err) {
-      await rm(tmp, { force: true });
-      throw err;
-    }
+    await this.atomically(key, (tmp) => writeFile(tmp, body));
   }
 
   async putFile(key: string, source: string, _opts: PutOptions): Promise<void> {
+    await this.atomically(key, (tmp) => copyFile(source, tmp));
+  }
+
+  /** Writes to a temporary name beside the tree, then renames into place: readers never see half a file. */
+  private async atomically(key: string, write: (tmp: string) => Promise<void>): Promise<void> {
     const file = this.pathOf(key);
     await this.ensureDir(path.dirname(file));
     await this.ensureDir(this.tmpDir);
     const tmp = path.join(this.tmpDir, `${process.pid}.${randomBytes(6).toString('hex')}`);
     try {
-      await copyFile(source, tmp);
+      await write(tmp);
       await rename(tmp, file);
     } catch (err) {
       await rm(tmp, { force: true });
