@@ -11,7 +11,30 @@ export type Db = Database.Database;
  */
 export const MIGRATIONS: ReadonlyArray<(db: Db) => void> = [
   // 1: the base schema.
-  (db) => db.exec(`
+  (db) => baseSchema(db),
+  // 2: PDFs dropped beside the exports, and outbox entries whose bytes live in a file (large PDFs).
+  // The base schema again first: state files of the earliest builds are at step 1 without an outbox.
+  (db) => {
+    baseSchema(db);
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS pdfs (
+        kind TEXT NOT NULL, id TEXT NOT NULL, path TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL,
+        src_file TEXT NOT NULL, received_at TEXT NOT NULL,
+        PRIMARY KEY (kind, id)
+      ) WITHOUT ROWID;
+      ALTER TABLE outbox ADD COLUMN body_path TEXT;
+      -- Planning reads one customer's queued entries per dirty customer: without this, a scan of the outbox each time.
+      CREATE INDEX IF NOT EXISTS outbox_by_customer ON outbox (customer_no);
+    `);
+  },
+  // 3: the entity tag the target confirmed for each object, so `verify` can compare a listing without reading objects.
+  (db) => db.exec('ALTER TABLE manifest ADD COLUMN etag TEXT;'),
+  // 4: a digest of each document's line set, so a file that repeats unchanged lines does not re-render its customers.
+  (db) => db.exec('CREATE TABLE IF NOT EXISTS line_sets (kind TEXT NOT NULL, doc_id TEXT NOT NULL, sha256 TEXT NOT NULL, PRIMARY KEY (kind, doc_id)) WITHOUT ROWID;'),
+];
+
+function baseSchema(db: Db): void {
+  db.exec(`
     CREATE TABLE IF NOT EXISTS docs (
       kind TEXT NOT NULL, id TEXT NOT NULL, customer_no TEXT NOT NULL, date TEXT NOT NULL,
       header TEXT NOT NULL, src_file TEXT NOT NULL, src_line INTEGER NOT NULL,
@@ -51,24 +74,8 @@ export const MIGRATIONS: ReadonlyArray<(db: Db) => void> = [
     CREATE TABLE IF NOT EXISTS publish_errors (
       key TEXT PRIMARY KEY, customer_no TEXT NOT NULL, message TEXT NOT NULL, src_file TEXT, src_line INTEGER
     ) WITHOUT ROWID;
-  `),
-  // 2: PDFs dropped beside the exports, and outbox entries whose bytes live in a file (large PDFs).
-  (db) =>
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS pdfs (
-        kind TEXT NOT NULL, id TEXT NOT NULL, path TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL,
-        src_file TEXT NOT NULL, received_at TEXT NOT NULL,
-        PRIMARY KEY (kind, id)
-      ) WITHOUT ROWID;
-      ALTER TABLE outbox ADD COLUMN body_path TEXT;
-      -- Planning reads one customer's queued entries per dirty customer: without this, a scan of the outbox each time.
-      CREATE INDEX IF NOT EXISTS outbox_by_customer ON outbox (customer_no);
-    `),
-  // 3: the entity tag the target confirmed for each object, so `verify` can compare a listing without reading objects.
-  (db) => db.exec('ALTER TABLE manifest ADD COLUMN etag TEXT;'),
-  // 4: a digest of each document's line set, so a file that repeats unchanged lines does not re-render its customers.
-  (db) => db.exec('CREATE TABLE IF NOT EXISTS line_sets (kind TEXT NOT NULL, doc_id TEXT NOT NULL, sha256 TEXT NOT NULL, PRIMARY KEY (kind, doc_id)) WITHOUT ROWID;'),
-];
+  `);
+}
 
 const SCHEMA_VERSION = MIGRATIONS.length;
 
