@@ -29,22 +29,32 @@ export async function verifyCommand(g: GlobalOptions, opts: { repair?: boolean; 
     g,
     async (app) => {
       await app.target.check();
+      // One bar per phase (list, read); verify --repair lists twice, so a phase's bar restarts.
+      const progress = progressFor(g, app.log);
+      let bars: Partial<Record<'list' | 'read', ProgressBar>> = {};
+      let last = 0;
+      const onProgress = (phase: 'list' | 'read', done: number, total: number) => {
+        if (done < last) bars = {};
+        last = done;
+        bars[phase] ??= progress.start(phase === 'list' ? 'verify: list' : 'verify: read', total, 'objects');
+        bars[phase]!.update(done, undefined, total);
+      };
       if (!opts.repair) {
-        const progress = progressFor(g, app.log);
         let report;
         try {
-          const bars: Partial<Record<'list' | 'read', ProgressBar>> = {};
-          report = await verifyTarget(app.store, app.target, app.log, (phase, done, total) => {
-            bars[phase] ??= progress.start(phase === 'list' ? 'verify: list' : 'verify: read', total, 'objects');
-            bars[phase]!.update(done, undefined, total);
-          });
+          report = await verifyTarget(app.store, app.target, app.log, onProgress);
         } finally {
           progress.close();
         }
         process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
         return isClean(report) ? ExitCodes.OK : ExitCodes.DATA;
       }
-      const result = await repairTarget(app.publishContext(), app.log);
+      let result;
+      try {
+        result = await repairTarget(app.publishContext(), app.log, onProgress);
+      } finally {
+        progress.close();
+      }
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       } else {

@@ -108,10 +108,10 @@ export interface RepairResult {
  * so the manifest forgets them and their customer is re-rendered: the plan queues them again),
  * deletes extra objects, and verifies again.
  */
-export async function repairTarget(ctx: PublishContext, log: Logger): Promise<RepairResult> {
+export async function repairTarget(ctx: PublishContext, log: Logger, onProgress?: (phase: 'list' | 'read', done: number, total: number) => void): Promise<RepairResult> {
   const { store, target } = ctx;
   await drainOutbox(store, target, log, { signal: ctx.signal });
-  const before = await verifyTarget(store, target, log);
+  const before = await verifyTarget(store, target, log, onProgress);
   const stale = [...before.missing, ...before.different];
   const customerOf = store.db.prepare<[string], string>('SELECT customer_no FROM manifest WHERE key = ?').pluck();
   store.transaction(() => {
@@ -134,6 +134,6 @@ export async function repairTarget(ctx: PublishContext, log: Logger): Promise<Re
     deleted = before.extra.length - failures.length;
     log.info({ extra: before.extra.length, deleted }, 'repair: deleted extra objects');
   }
-  const after = await verifyTarget(store, target, log);
+  const after = await verifyTarget(store, target, log, onProgress);
   return { before, after, rewritten, deleted };
 }
