@@ -56,11 +56,9 @@ export interface Target {
   /** Resolves only once the target holds the object; throws otherwise. */
   put(key: string, body: Buffer, opts: PutOptions): Promise<PutResult | void>;
   /**
-   * Like put, for bytes in a file (PDFs, added by the lead for issue 6): streamed, never loaded
-   * whole; S3 uses a multipart upload when large (@aws-sdk/lib-storage).
+   * Like put, for bytes in a file (PDFs, issue 6): the target reads `file` itself. The local target
+   * copies it; S3 reads it into one Buffer and sends a single PUT (no multipart: PDFs are small).
    */
-  putFile(key: string, file: string, opts: PutOptions): Promise<PutResult | void>;
-  /** The same for a file's bytes (a dropped PDF): the target reads `file` itself. */
   putFile(key: string, file: string, opts: PutOptions): Promise<PutResult | void>;
   /** Deletes the keys; a missing key is not an error. Per-key failures are returned, not thrown. */
   delete(keys: string[]): Promise<DeleteFailure[] | void>;
