@@ -12,7 +12,7 @@ export const CHROMIUM = '/usr/bin/chromium';
 /** The flags the browser tests launch it with: headless, no sandbox (root in CI), no network of its own. */
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-/** Ensures Chromium is installed. Returns undefined when ready, or why it cannot be (then the test skips). */
+/** Ensures Chromium is installed. Returns undefined when ready, or why it cannot be (then the test fails). */
 export function ensureChromium(log: (line: string) => void = () => undefined): string | undefined {
   if (existsSync(CHROMIUM)) return undefined;
   if (typeof process.getuid === 'function' && process.getuid() !== 0) return `${CHROMIUM} is missing and installing it needs root: apt-get install chromium`;
