@@ -5,6 +5,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { App } from '../app.ts';
+import type { DataErrorContext } from '../errors.ts';
 import { isIgnoredName } from '../inbox/files.ts';
 import { serialize, sha256 } from '../publish/plan.ts';
 import { renderCustomer, type RenderedDocument } from '../render/documents.ts';
@@ -44,19 +45,8 @@ export function fileHistory(app: App, opts: { feed?: string; limit: number; offs
   return { rows, total };
 }
 
-export interface QuarantineError {
-  code?: string;
-  message: string;
-  file?: string;
-  line?: number;
-  column?: number;
-  record?: number;
-  field?: string;
-  value?: string;
-  rule?: string;
-  hint?: string;
-  customer?: string;
-}
+/** One error of a NAME.error.json: the DataError's context with its code and message. */
+export type QuarantineError = DataErrorContext & { code?: string; message: string };
 
 export interface QuarantinedFile {
   /** Name in the quarantine folder (may carry `~1` after a clash). */

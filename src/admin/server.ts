@@ -10,7 +10,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../serve/listen.ts';
 import { gunzipSync } from 'node:zlib';
 import type { Logger } from 'pino';
 import type { App } from '../app.ts';
@@ -246,24 +246,7 @@ export async function startAdmin(opts: AdminOptions): Promise<{ server: http.Ser
       .finally(() => log.debug({ method: req.method, path: req.url?.split('?')[0], status, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'admin request'));
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL'
-        ? new ConfigError(`admin: cannot listen on ${opts.host}:${opts.port} (${err.code}); set admin.port or stop the other process`, 'admin.port')
-        : err));
-    server.listen(opts.port, opts.host, () => resolve());
-  });
-  const addr = server.address() as AddressInfo;
-  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-  return {
-    server,
-    url: `http://${host}:${addr.port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return { server, ...(await listen(server, opts.host, opts.port, 'admin.port')) };
 }
 
 /** Constant time over the sha256 of the token, against every hash (no early exit). */

@@ -1,12 +1,11 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from './listen.ts';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Logger } from 'pino';
 import { decide, type EdgeCredentials, type EdgeDecision, type EdgeSettings } from '../edge/decide.ts';
 import { nodeEdgeCrypto } from '../edge/node-crypto.ts';
 import { parseQueryString } from '../edge/query.ts';
 import type { StoredObject, Target } from '../publish/target.ts';
-import { ConfigError } from '../errors.ts';
 import { negotiate } from './negotiate.ts';
 
 export interface ServeOptions {
@@ -63,23 +62,7 @@ export async function startServer(opts: ServeOptions): Promise<{ server: http.Se
       },
     );
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'EADDRINUSE' || err.code === 'EACCES'
-        ? new ConfigError(`serve: cannot listen on ${opts.host}:${opts.port} (${err.code}); set serve.port or stop the other process`, 'serve.port')
-        : err));
-    server.listen(opts.port, opts.host, () => resolve());
-  });
-  const addr = server.address() as AddressInfo;
-  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-  return {
-    server,
-    url: `http://${host}:${addr.port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
-  };
+  return { server, ...(await listen(server, opts.host, opts.port, 'serve.port')) };
 }
 
 type Send = (status: number, head: Record<string, string | number>, body: Buffer | undefined, key?: string) => void;
