@@ -17,7 +17,7 @@ export async function replayCommand(g: GlobalOptions, opts: { fresh?: boolean; f
     if (opts.fresh) {
       app.store.transaction(() => {
         app.store.db.exec('INSERT OR IGNORE INTO dirty (customer_no) SELECT DISTINCT customer_no FROM docs UNION SELECT DISTINCT customer_no FROM manifest');
-        app.store.db.exec('DELETE FROM lines; DELETE FROM line_sets; DELETE FROM docs; DELETE FROM pdfs;');
+        app.store.db.exec('DELETE FROM line_sets; DELETE FROM docs; DELETE FROM pdfs;');
       });
     }
     app.log.info({ files: files.length, fresh: !!opts.fresh }, 'replaying archive');

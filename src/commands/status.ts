@@ -51,7 +51,7 @@ export async function collectStatus(app: App): Promise<Status> {
       credit_invoices: count("SELECT count(*) FROM docs WHERE kind = 'credit'"),
       customers: count('SELECT count(DISTINCT customer_no) FROM docs'),
       // Lines whose header has not arrived (yet): not published until it does.
-      orphan_line_sets: count('SELECT count(*) FROM (SELECT DISTINCT l.kind, l.doc_id FROM lines l LEFT JOIN docs d ON d.kind = l.kind AND d.id = l.doc_id WHERE d.id IS NULL)'),
+      orphan_line_sets: count('SELECT count(*) FROM line_sets l LEFT JOIN docs d ON d.kind = l.kind AND d.id = l.doc_id WHERE d.id IS NULL'),
     },
     published: {
       objects: count('SELECT count(*) FROM manifest'),

@@ -1,7 +1,7 @@
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { DataError, ErrorCodes, FileRejected, shorten } from '../errors.ts';
 import type { FeedConfig } from '../config/types.ts';
-import { docKindOf, feedCarriesHeaders, type DocKind, type MappedRecord } from '../model.ts';
+import { docKindOf, feedCarriesHeaders, type DocKind, type MappedRecord, type SourceRef } from '../model.ts';
 import type { RawRecord } from '../readers/types.ts';
 import type { Store } from './db.ts';
 
@@ -91,9 +91,12 @@ async function applyOnce(
   const errors: DataError[] = [];
   const result: ApplyResult = { records: 0, upserted: 0, deleted: 0, dirty: 0, skipped: [] };
   const skip = opts.onError === 'skip-record';
-  /** skip-record: documents with a bad record, and documents this attempt wrote to. */
+  const full = feed.mode === 'full';
+  /** skip-record: documents with a bad record (bounded by maxErrors). */
   const bad = new Set<string>();
-  const touched = new Set<string>();
+  /** Documents a full snapshot keeps although this attempt did not apply them (skipped ones; bounded by maxErrors). */
+  const keep = new Set<string>();
+  /** Customers marked dirty (bounded by the customers, not the export). */
   const dirty = new Set<string>();
   const markDirty = (c: string) => {
     if (!dirty.has(c)) {
@@ -101,91 +104,90 @@ async function applyOnce(
       store.markDirty(c);
     }
   };
-  /** id → customer of the headers this file carried (one customer per id and file). */
-  const seenHeaders = new Map<string, string>();
-  /** ids whose lines this file replaced: the file carries the complete line set of each document it names. */
-  const seenLines = new Map<string, number>();
-  const lineDigests = new Map<string, { hash: Hash; before: string | undefined }>();
-  /** Ids this file carries (headers for header feeds, line sets for line feeds): what a full snapshot keeps. */
-  const present = new Set<string>();
-  const before = feed.mode === 'full' ? new Set(kinds.flatMap((k) => store.existingIds(k, headers ? 'docs' : 'lines').map((id) => ref(k, id)))) : undefined;
+  // What this attempt carried is recorded in the store (the mark), not in memory: memory stays flat
+  // whatever the export's size. Only the document being read is held: its lines are buffered until
+  // the next document starts, then written in one row, or not at all when their digest is unchanged.
+  let mark = 0;
+  let before = 0;
+  let run: Run | undefined;
+
+  const conflict = (rec: MappedRecord, earlier: string) =>
+    new DataError(ErrorCodes.RECORD, `${rec.kind} ${rec.id} appears under customer ${earlier} and ${rec.header!.customer_no} in one file`, {
+      file: rec.source.file,
+      line: rec.source.line,
+      record: rec.source.record,
+      field: 'customer_no',
+      value: rec.header!.customer_no,
+      rule: 'id-customer-conflict',
+      hint: 'one document belongs to one customer; fix the export',
+    });
+
+  /** Writes the buffered lines of the document read last (they are its complete line set in this file). */
+  const flush = (): void => {
+    const r = run;
+    run = undefined;
+    if (!r || r.lines.length === 0) return;
+    const stored = store.lineSet(r.kind, r.id);
+    // The document came back further down the file: its lines so far are stored; these follow them.
+    const jsons = stored?.mark === mark ? [...store.lineJsons(r.kind, r.id), ...r.lines] : r.lines;
+    const sha = createHash('sha256').update(`${jsons.join('\n')}\n`).digest('hex');
+    if (stored && stored.mark !== mark && stored.sha256 === sha) {
+      store.markLineSet(r.kind, r.id, mark);
+      return;
+    }
+    store.writeLineSet(r.kind, r.id, jsons, sha, mark, r.source);
+    // Lines without a header (yet) wait for it; the header's arrival makes its customer dirty.
+    const owner = r.customer ?? store.getDoc(r.kind, r.id)?.customer_no;
+    if (owner) markDirty(owner);
+  };
 
   const apply = (rec: MappedRecord): void => {
     const kind = rec.kind;
     const key = ref(kind, rec.id);
+    if (run?.key !== key) {
+      flush();
+      run = { kind, id: rec.id, key, lines: [], source: rec.source };
+    }
     if (rec.deleted) {
+      run = undefined;
       const existing = store.getDoc(kind, rec.id);
       if (existing) markDirty(existing.customer_no);
       store.deleteDoc(kind, rec.id);
       store.dropLines(kind, rec.id);
-      seenLines.delete(key);
-      lineDigests.delete(key);
       if (existing) result.deleted++;
       return;
     }
     if (rec.header) {
       const customer = rec.header.customer_no;
-      const earlier = seenHeaders.get(key);
-      if (earlier === undefined) {
-        seenHeaders.set(key, customer);
-        present.add(key);
+      if (run.customer === undefined) {
         const existing = store.getDoc(kind, rec.id);
-        const json = JSON.stringify(rec.header);
-        // A document that moved leaves its old customer's objects.
-        if (existing && existing.customer_no !== customer) markDirty(existing.customer_no);
-        // Written even when unchanged, so the document points at the latest file and line that carried it.
-        store.upsertDoc(kind, rec.header, json, rec.source);
-        if (!existing || existing.header !== json) {
-          markDirty(customer);
-          result.upserted++;
+        if (existing?.mark === mark) {
+          // Seen further up the file: the same customer, or a conflict.
+          if (existing.customer_no !== customer) throw conflict(rec, existing.customer_no);
+        } else {
+          const json = JSON.stringify(rec.header);
+          // A document that moved leaves its old customer's objects.
+          if (existing && existing.customer_no !== customer) markDirty(existing.customer_no);
+          // Written even when unchanged: the document points at the latest file and line that carried it, and the mark says this file had it.
+          store.upsertDoc(kind, rec.header, json, rec.source, mark);
+          if (!existing || existing.header !== json) {
+            markDirty(customer);
+            result.upserted++;
+          }
         }
-      } else if (earlier !== customer) {
-        throw new DataError(ErrorCodes.RECORD, `${kind} ${rec.id} appears under customer ${earlier} and ${customer} in one file`, {
-          file: rec.source.file,
-          line: rec.source.line,
-          record: rec.source.record,
-          field: 'customer_no',
-          value: customer,
-          rule: 'id-customer-conflict',
-          hint: 'one document belongs to one customer; fix the export',
-        });
+        run.customer = customer;
+      } else if (run.customer !== customer) {
+        throw conflict(rec, run.customer);
       }
     }
-    if (rec.lines.length > 0) {
-      let seq = seenLines.get(key);
-      let digest = lineDigests.get(key);
-      if (seq === undefined || digest === undefined) {
-        // Compared at the end of the file, so unchanged line sets do not make their customer dirty.
-        digest = { hash: createHash('sha256'), before: store.lineSetSha(kind, rec.id) };
-        lineDigests.set(key, digest);
-        store.deleteLines(kind, rec.id);
-        seq = 0;
-      }
-      for (const line of rec.lines) {
-        const json = JSON.stringify(line);
-        digest.hash.update(json).update('\n');
-        store.insertLine(kind, rec.id, seq++, line, rec.source);
-      }
-      seenLines.set(key, seq);
-      if (!headers) present.add(key);
-    }
-  };
-
-  /** Line sets whose digest changed mark their document's customer (lines without a header wait). */
-  const settleLineSets = (): void => {
-    for (const [key, { hash, before }] of lineDigests) {
-      const [kind, id] = key.split('\u0000') as [DocKind, string];
-      const sha = hash.digest('hex');
-      if (sha === before) continue;
-      store.setLineSetSha(kind, id, sha);
-      const owner = store.getDoc(kind, id)?.customer_no;
-      if (owner) markDirty(owner);
-    }
+    for (const line of rec.lines) run.lines.push(JSON.stringify(line));
   };
 
   store.db.exec('BEGIN IMMEDIATE');
   let committed = false;
   try {
+    mark = store.nextMark();
+    before = full ? store.countIds(kinds, headers ? 'docs' : 'line_sets') : 0;
     try {
       for await (const raw of records()) {
         if (opts.signal?.aborted) throw new ApplyAborted(name);
@@ -203,18 +205,17 @@ async function applyOnce(
           if (raw.error) throw raw.error;
           if (rawId && exclude.has(rawId)) {
             // Skipped whole: another record of this document failed (reported below, or in the first attempt).
-            for (const k of kinds) present.add(ref(k, rawId));
+            for (const k of kinds) keep.add(ref(k, rawId));
             continue;
           }
           if (rawId && bad.has(rawId)) continue;
           const rec = map(raw, name);
           // After the first error nothing will be committed; keep mapping to report more errors at once.
-          if (errors.length === 0) {
-            apply(rec);
-            touched.add(rec.id);
-          }
+          if (errors.length === 0) apply(rec);
         } catch (err) {
           if (!(err instanceof DataError)) throw err;
+          // The bad document's buffered lines are dropped with it.
+          if (run && run.id === rawId) run = undefined;
           // Logs and reports about a record name its customer too, where the record or the store tells it.
           err.context.customer ??= customerOf(store, feed, kinds, raw, rawId);
           if (skip) {
@@ -222,8 +223,8 @@ async function applyOnce(
             if (rawId) {
               bad.add(rawId);
               // In a full snapshot a skipped document is still present: it must not be deleted as absent.
-              for (const k of kinds) present.add(ref(k, rawId));
-            } else if (before) {
+              for (const k of kinds) keep.add(ref(k, rawId));
+            } else if (full) {
               errors.push(new DataError(ErrorCodes.RECORD, 'a bad record without a readable document id in a full snapshot: it cannot be skipped safely (its document would be deleted as absent)', { ...err.context, rule: 'full-skip-without-id' }));
               break;
             }
@@ -237,34 +238,33 @@ async function applyOnce(
           if (errors.length >= opts.maxErrors) break;
         }
       }
-
     } catch (err) {
       // A structural error of the reader (broken quote, bad encoding) ends the file.
       if (!(err instanceof DataError)) throw err;
       errors.push(err);
     }
     if (errors.length > 0) throw new FileRejected(name, errors);
-    settleLineSets();
-    const partial = new Set([...bad].filter((id) => touched.has(id)));
-    if (partial.size > 0) {
+    flush();
+    // skip-record: a bad document of which some records were applied before one failed.
+    const partial = [...bad].some((id) => kinds.some((k) => store.markedBy(k, id, mark)));
+    if (partial) {
       store.db.exec('ROLLBACK');
       return { result, retry: new Set([...exclude, ...bad]) };
     }
 
-    if (before) {
-      const absent = [...before].filter((id) => !present.has(id));
+    if (full) {
+      const absent = store.unmarked(kinds, headers ? 'docs' : 'line_sets', mark).filter((d) => !keep.has(ref(d.kind, d.id)));
       const share = opts.maxDeleteShare;
-      if (absent.length > 0 && absent.length > share * before.size && !opts.force) {
+      if (absent.length > 0 && absent.length > share * before && !opts.force) {
         throw new FileRejected(name, [
-          new DataError(ErrorCodes.DELETE_GUARD, `full snapshot would delete ${absent.length} of ${before.size} ${kindLabel} (more than ${Math.round(share * 100)} %); suspected truncated export`, {
+          new DataError(ErrorCodes.DELETE_GUARD, `full snapshot would delete ${absent.length} of ${before} ${kindLabel} (more than ${Math.round(share * 100)} %); suspected truncated export`, {
             file: name,
             rule: 'max-delete-share',
             hint: 'check the export; if the deletions are real, run `vendre-pull replay --force` or raise maxDeleteShare',
           }),
         ]);
       }
-      for (const absentRef of absent) {
-        const [kind, id] = absentRef.split('\u0000') as [DocKind, string];
+      for (const { kind, id } of absent) {
         const owner = store.getDoc(kind, id)?.customer_no;
         if (owner) markDirty(owner);
         if (headers) store.deleteDoc(kind, id);
@@ -284,6 +284,19 @@ async function applyOnce(
   } finally {
     if (!committed && store.db.inTransaction) store.db.exec('ROLLBACK');
   }
+}
+
+/** The document being read: records of one document usually follow each other. */
+interface Run {
+  kind: DocKind;
+  id: string;
+  key: string;
+  /** The customer its header (in this file) names, once seen. */
+  customer?: string;
+  /** JSON text of each line, in file order. */
+  lines: string[];
+  /** Its first record. */
+  source: SourceRef;
 }
 
 /** The customer a (possibly bad) raw record belongs to: its own customer column, else the stored document's. */

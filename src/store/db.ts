@@ -31,6 +31,26 @@ export const MIGRATIONS: ReadonlyArray<(db: Db) => void> = [
   (db) => db.exec('ALTER TABLE manifest ADD COLUMN etag TEXT;'),
   // 4: a digest of each document's line set, so a file that repeats unchanged lines does not re-render its customers.
   (db) => db.exec('CREATE TABLE IF NOT EXISTS line_sets (kind TEXT NOT NULL, doc_id TEXT NOT NULL, sha256 TEXT NOT NULL, PRIMARY KEY (kind, doc_id)) WITHOUT ROWID;'),
+  // 5: a document's lines in one row (a JSON array) instead of a row per line: a million-line export
+  // wrote a million rows and rendering read them back one by one. `mark` names the apply attempt that
+  // last carried a header or line set, so "seen in this file" lives in the store, not in a map that
+  // grows with the export. An empty sha256 (line sets from before schema 4) never equals a digest.
+  (db) => {
+    db.exec(`
+      ALTER TABLE docs ADD COLUMN mark INTEGER;
+      ALTER TABLE line_sets ADD COLUMN mark INTEGER;
+      ALTER TABLE line_sets ADD COLUMN lines TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE line_sets ADD COLUMN src_file TEXT;
+      ALTER TABLE line_sets ADD COLUMN src_line INTEGER;
+      INSERT INTO line_sets (kind, doc_id, sha256, lines, src_file, src_line)
+        SELECT kind, doc_id, '', json_group_array(json(line) ORDER BY seq), min(src_file), min(src_line) FROM lines WHERE true GROUP BY kind, doc_id
+        ON CONFLICT (kind, doc_id) DO UPDATE SET lines = excluded.lines, src_file = excluded.src_file, src_line = excluded.src_line;
+      DELETE FROM line_sets WHERE lines = '[]';
+      DROP TABLE lines;
+      CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+      INSERT OR IGNORE INTO counters (name, value) VALUES ('mark', 0);
+    `);
+  },
 ];
 
 function baseSchema(db: Db): void {
@@ -169,18 +189,18 @@ export class Store {
     this.db = db;
     this.file = file;
     this.stmts = {
-      getDoc: db.prepare<[DocKind, string], { customer_no: string; header: string }>('SELECT customer_no, header FROM docs WHERE kind = ? AND id = ?'),
-      upsertDoc: db.prepare(`INSERT INTO docs (kind, id, customer_no, date, header, src_file, src_line) VALUES (@kind, @id, @customer_no, @date, @header, @src_file, @src_line)
-        ON CONFLICT (kind, id) DO UPDATE SET customer_no = excluded.customer_no, date = excluded.date, header = excluded.header, src_file = excluded.src_file, src_line = excluded.src_line`),
+      getDoc: db.prepare<[DocKind, string], { customer_no: string; header: string; mark: number | null }>('SELECT customer_no, header, mark FROM docs WHERE kind = ? AND id = ?'),
+      upsertDoc: db.prepare(`INSERT INTO docs (kind, id, customer_no, date, header, src_file, src_line, mark) VALUES (@kind, @id, @customer_no, @date, @header, @src_file, @src_line, @mark)
+        ON CONFLICT (kind, id) DO UPDATE SET customer_no = excluded.customer_no, date = excluded.date, header = excluded.header, src_file = excluded.src_file, src_line = excluded.src_line, mark = excluded.mark`),
       deleteDoc: db.prepare('DELETE FROM docs WHERE kind = ? AND id = ?'),
-      deleteLines: db.prepare('DELETE FROM lines WHERE kind = ? AND doc_id = ?'),
-      insertLine: db.prepare('INSERT INTO lines (kind, doc_id, seq, line, src_file, src_line) VALUES (?, ?, ?, ?, ?, ?)'),
+      lineSet: db.prepare<[DocKind, string], { sha256: string; mark: number | null }>('SELECT sha256, mark FROM line_sets WHERE kind = ? AND doc_id = ?'),
+      writeLineSet: db.prepare(`INSERT INTO line_sets (kind, doc_id, sha256, mark, lines, src_file, src_line) VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (kind, doc_id) DO UPDATE SET sha256 = excluded.sha256, mark = excluded.mark, lines = excluded.lines, src_file = excluded.src_file, src_line = excluded.src_line`),
+      markLineSet: db.prepare('UPDATE line_sets SET mark = ? WHERE kind = ? AND doc_id = ?'),
+      dropLines: db.prepare('DELETE FROM line_sets WHERE kind = ? AND doc_id = ?'),
       markDirty: db.prepare('INSERT OR IGNORE INTO dirty (customer_no) VALUES (?)'),
-      docsOfCustomer: db.prepare<[string], { kind: DocKind; id: string; header: string; src_file: string; src_line: number }>(
-        'SELECT kind, id, header, src_file, src_line FROM docs WHERE customer_no = ?',
-      ),
-      linesOfCustomer: db.prepare<[string], { kind: DocKind; doc_id: string; line: string }>(
-        'SELECT l.kind, l.doc_id, l.line FROM lines l JOIN docs d ON d.kind = l.kind AND d.id = l.doc_id WHERE d.customer_no = ? ORDER BY l.kind, l.doc_id, l.seq',
+      docsOfCustomer: db.prepare<[string], { kind: DocKind; id: string; header: string; src_file: string; src_line: number; lines: string | null }>(
+        'SELECT d.kind, d.id, d.header, d.src_file, d.src_line, l.lines FROM docs d LEFT JOIN line_sets l ON l.kind = d.kind AND l.doc_id = d.id WHERE d.customer_no = ?',
       ),
       insertFile: db.prepare(`INSERT INTO files (name, feed, sha256, size, outcome, records, moved_to, error, finished_at)
         VALUES (@name, @feed, @sha256, @size, @outcome, @records, @moved_to, @error, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
@@ -207,38 +227,69 @@ export class Store {
     this.db.close();
   }
 
-  getDoc(kind: DocKind, id: string): { customer_no: string; header: string } | undefined {
+  getDoc(kind: DocKind, id: string): { customer_no: string; header: string; mark: number | null } | undefined {
     return this.stmts.getDoc.get(kind, id);
   }
 
-  upsertDoc(kind: DocKind, header: DocHeader, headerJson: string, source: SourceRef): void {
-    this.stmts.upsertDoc.run({ kind, id: header.id, customer_no: header.customer_no, date: header.date, header: headerJson, src_file: source.file, src_line: source.line });
+  /** `mark`: the apply attempt writing it (see nextMark). */
+  upsertDoc(kind: DocKind, header: DocHeader, headerJson: string, source: SourceRef, mark: number | null = null): void {
+    this.stmts.upsertDoc.run({ kind, id: header.id, customer_no: header.customer_no, date: header.date, header: headerJson, src_file: source.file, src_line: source.line, mark });
   }
 
   deleteDoc(kind: DocKind, id: string): void {
     this.stmts.deleteDoc.run(kind, id);
   }
 
-  lineSetSha(kind: DocKind, docId: string): string | undefined {
-    return this.sql<[DocKind, string], { sha256: string }>('SELECT sha256 FROM line_sets WHERE kind = ? AND doc_id = ?').get(kind, docId)?.sha256;
+  /**
+   * A new number for one apply attempt, written beside every header and line set it carries: "seen
+   * in this file" is then a column, not a set held in memory. Inside the attempt's transaction, so a
+   * rolled-back attempt leaves neither the number nor rows marked with it.
+   */
+  nextMark(): number {
+    return this.sql("UPDATE counters SET value = value + 1 WHERE name = 'mark' RETURNING value").pluck().get() as number;
   }
 
-  setLineSetSha(kind: DocKind, docId: string, sha256: string): void {
-    this.sql('INSERT INTO line_sets (kind, doc_id, sha256) VALUES (?, ?, ?) ON CONFLICT (kind, doc_id) DO UPDATE SET sha256 = excluded.sha256').run(kind, docId, sha256);
+  lineSet(kind: DocKind, docId: string): { sha256: string; mark: number | null } | undefined {
+    return this.stmts.lineSet.get(kind, docId);
+  }
+
+  /** The JSON text of each stored line of a document, in order. */
+  lineJsons(kind: DocKind, docId: string): string[] {
+    const text = this.sql<[DocKind, string], { lines: string }>('SELECT lines FROM line_sets WHERE kind = ? AND doc_id = ?').get(kind, docId)?.lines;
+    return text ? (JSON.parse(text) as unknown[]).map((l) => JSON.stringify(l)) : [];
+  }
+
+  /** Replaces a document's lines: `jsons` are the lines' JSON texts, `sha256` their digest. */
+  writeLineSet(kind: DocKind, docId: string, jsons: readonly string[], sha256: string, mark: number, source: { file: string; line: number }): void {
+    this.stmts.writeLineSet.run(kind, docId, sha256, mark, `[${jsons.join(',')}]`, source.file, source.line);
+  }
+
+  /** The line set came again unchanged: only note that this attempt carried it. */
+  markLineSet(kind: DocKind, docId: string, mark: number): void {
+    this.stmts.markLineSet.run(mark, kind, docId);
   }
 
   /** Forget a document's lines and their digest (the document is gone). */
   dropLines(kind: DocKind, docId: string): void {
-    this.sql('DELETE FROM line_sets WHERE kind = ? AND doc_id = ?').run(kind, docId);
-    this.deleteLines(kind, docId);
+    this.stmts.dropLines.run(kind, docId);
   }
 
-  deleteLines(kind: DocKind, docId: string): void {
-    this.stmts.deleteLines.run(kind, docId);
+  /** How many documents (headers) or line sets of these kinds the store holds. */
+  countIds(kinds: readonly DocKind[], table: 'docs' | 'line_sets'): number {
+    let n = 0;
+    for (const k of kinds) n += this.sql(`SELECT count(*) FROM ${table} WHERE kind = ?`).pluck().get(k) as number;
+    return n;
   }
 
-  insertLine(kind: DocKind, docId: string, seq: number, line: DocLine, source: { file: string; line: number }): void {
-    this.stmts.insertLine.run(kind, docId, seq, JSON.stringify(line), source.file, source.line);
+  /** Headers or line sets of these kinds that the attempt `mark` did not carry (what a full snapshot deletes). */
+  unmarked(kinds: readonly DocKind[], table: 'docs' | 'line_sets', mark: number): Array<{ kind: DocKind; id: string }> {
+    const sql = table === 'docs' ? 'SELECT kind, id FROM docs WHERE kind = ? AND mark IS NOT ?' : 'SELECT kind, doc_id AS id FROM line_sets WHERE kind = ? AND mark IS NOT ?';
+    return kinds.flatMap((k) => this.sql<[DocKind, number], { kind: DocKind; id: string }>(sql).all(k, mark));
+  }
+
+  /** Did the attempt `mark` write this document's header or lines? */
+  markedBy(kind: DocKind, id: string, mark: number): boolean {
+    return this.getDoc(kind, id)?.mark === mark || this.lineSet(kind, id)?.mark === mark;
   }
 
   markDirty(customerNo: string): void {
@@ -263,22 +314,15 @@ export class Store {
 
   /** Documents of one customer with their lines, for rendering. */
   customerDocs(customerNo: string): StoredDoc[] {
-    const lines = new Map<string, DocLine[]>();
-    for (const l of this.stmts.linesOfCustomer.iterate(customerNo)) {
-      const k = `${l.kind}\u0000${l.doc_id}`;
-      let list = lines.get(k);
-      if (!list) lines.set(k, (list = []));
-      list.push(JSON.parse(l.line) as DocLine);
-    }
     const pdfs = new Map(this.stmts.pdfsOfCustomer.all(customerNo).map((p) => [`${p.kind}\u0000${p.id}`, { path: p.path, sha256: p.sha256, size: p.size }]));
     return this.stmts.docsOfCustomer.all(customerNo).map((d) => {
-      const pdf = pdfs.get(`${d.kind}\u0000${d.id}`);
+      const pdf = pdfs.size > 0 ? pdfs.get(`${d.kind}\u0000${d.id}`) : undefined;
       return {
         kind: d.kind,
         id: d.id,
         customer_no: customerNo,
         header: JSON.parse(d.header) as DocHeader,
-        lines: lines.get(`${d.kind}\u0000${d.id}`) ?? [],
+        lines: d.lines ? (JSON.parse(d.lines) as DocLine[]) : [],
         source: { file: d.src_file, line: d.src_line, record: 0 },
         ...(pdf ? { pdf } : {}),
       };
@@ -301,12 +345,6 @@ export class Store {
         'SELECT p.kind, p.id, p.src_file, p.received_at FROM pdfs p LEFT JOIN docs d ON d.kind = p.kind AND d.id = p.id WHERE d.id IS NULL ORDER BY p.received_at',
       )
       .all();
-  }
-
-  /** Ids of one kind that have headers (header feeds) or lines (line feeds). */
-  existingIds(kind: DocKind, table: 'docs' | 'lines'): string[] {
-    const sql = table === 'docs' ? 'SELECT id FROM docs WHERE kind = ?' : 'SELECT DISTINCT doc_id AS id FROM lines WHERE kind = ?';
-    return this.sql<[DocKind], { id: string }>(sql).all(kind).map((r) => r.id);
   }
 
   manifestOf(customerNo: string): Map<string, string> {
