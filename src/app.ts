@@ -11,6 +11,8 @@ import { createValidator, type DocumentValidator } from './validate/schemas.ts';
 import type { PublishContext } from './publish/cycle.ts';
 import type { RenderOptions } from './render/documents.ts';
 import { carrierTable } from './render/carriers.ts';
+import { resolvePdfLinkSecrets } from './config/secrets.ts';
+import { pdfLinkSigner } from './edge/node-crypto.ts';
 
 /** Everything a command needs, opened once from the validated config. */
 export interface App {
@@ -26,6 +28,8 @@ export interface App {
 }
 
 export function openApp(cfg: Readonly<Config>, log: Logger, deps: TargetDeps = {}): App {
+  // Read now (a ConfigError, exit 2, when unset): rendering without the signing secret would publish unusable pdf_links.
+  const pdfSigningSecret = resolvePdfLinkSecrets(cfg)[0];
   const store = openStore(cfg.state);
   const target = openTarget(cfg, log, deps);
   const validate = createValidator();
@@ -37,6 +41,7 @@ export function openApp(cfg: Readonly<Config>, log: Logger, deps: TargetDeps = {
     carriers: carrierTable(cfg.carriers),
     publicBaseUrl: cfg.publicBaseUrl,
     prefix: cfg.prefix,
+    ...(pdfSigningSecret === undefined ? {} : { signPdfPath: pdfLinkSigner(pdfSigningSecret) }),
   };
   return {
     cfg,

@@ -11,7 +11,7 @@ export const EDGE_FILES = { function: 'viewer-request.js', entries: 'kvs-entries
 /**
  * `vendre-pull edge --out DIR`: the CloudFront side of the deployment.
  * - viewer-request.js: the function (cloudfront-js-2.0), settings baked in, no secrets;
- * - kvs-entries.json: the KeyValueStore entries (token hashes, HMAC secrets), mode 0600;
+ * - kvs-entries.json: the KeyValueStore entries (token hashes, HMAC and PDF-link secrets), mode 0600;
  * - not-found.json: the body CloudFront answers a missing object with (custom error response).
  * Prints file names, the function's size and the entry keys; never an entry's value.
  */
@@ -34,6 +34,7 @@ export async function edgeCommand(g: GlobalOptions, opts: { out: string }): Prom
   ];
   if (settings.bearer && !entries.some((e) => e.key.startsWith('token.'))) lines.push('warning: bearer mode without tokens: the function refuses every bearer request');
   if (settings.signed && !entries.some((e) => e.key.startsWith('hmac.'))) lines.push('warning: signed mode without secrets: the function refuses every signed request');
+  if (cfg.pdfs.length > 0 && !entries.some((e) => e.key.startsWith('pdf.'))) lines.push('warning: pdfs without pdfLinks.secrets: a shopper\'s browser gets 401 for every pdf_link (see README "PDF links")');
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }

@@ -50,6 +50,7 @@ export function parseConfig(text: string, file: string): Readonly<Config> {
     state: abs(cfg.state),
     target: targetOf(cfg.target).kind === 'local' ? abs(cfg.target) : cfg.target,
     folders: { drop: abs(cfg.folders.drop), archive: abs(cfg.folders.archive), quarantine: abs(cfg.folders.quarantine) },
+    ...(cfg.pdfLinks ? { pdfLinks: { secrets: cfg.pdfLinks.secrets.map((s) => ('file' in s ? { file: abs(s.file) } : s)) } } : {}),
   };
   checkSemantics(result, doc, lineCounter, file);
   return deepFreeze(result);
@@ -128,6 +129,8 @@ function checkSemantics(cfg: Config, doc: Document, lc: LineCounter, file: strin
     fail(['customerNoPattern'], `is not a valid regular expression: ${(err as Error).message}`);
   }
   if (cfg.pdfs.length > 0 && !cfg.publicBaseUrl) fail(['pdfs'], 'needs `publicBaseUrl` (the CDN URL that pdf_link points to)');
+  // Behind CloudFront a shopper's browser opens pdf_link without the Authorization header: only a signed link works.
+  if (cfg.pdfs.length > 0 && target.kind === 's3' && !cfg.pdfLinks) fail(['pdfs'], 'needs `pdfLinks.secrets` when the target is s3:// (pdf_link must carry a signature the edge accepts; see README "PDF links")');
   cfg.pdfs.forEach((p, i) => {
     const clash = cfg.feeds.find((f) => globToRegExp(f.pattern).test(p.pattern.replace('{id}', 'x')));
     if (clash) fail(['pdfs', i, 'pattern'], `overlaps the pattern of feed ${clash.name}`);

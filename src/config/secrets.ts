@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import type { Config } from './types.ts';
 import { sha256Hex } from '../edge/node-crypto.ts';
+import { ConfigError } from '../errors.ts';
 
 export interface ResolvedTokens {
   hashes: string[];
@@ -43,5 +45,35 @@ export function resolveHmacSecrets(cfg: Pick<Config, 'auth'>, env: NodeJS.Proces
     else if (env[s.env]) out.secrets.push(env[s.env]!);
     else out.missingEnv.push(s.env);
   }
+  return out;
+}
+
+/** What a PDF-link secret must look like: printable ASCII without spaces, 16 to 1000 characters. */
+const PDF_LINK_SECRET = /^[!-~]{16,1000}$/;
+
+/**
+ * The PDF-link secrets (`pdfLinks.secrets`, newest first: the first signs), read from the
+ * environment or their files. Empty when the config has no `pdfLinks`. Throws a ConfigError naming
+ * the entry (never its value) when a variable is unset, a file unreadable or a secret malformed: a
+ * document rendered without the signing secret would publish a link nobody can open.
+ */
+export function resolvePdfLinkSecrets(cfg: Partial<Pick<Config, 'pdfLinks'>>, env: NodeJS.ProcessEnv = process.env): string[] {
+  const out: string[] = [];
+  (cfg.pdfLinks?.secrets ?? []).forEach((s, i) => {
+    const key = `pdfLinks.secrets.${i}`;
+    let value: string | undefined;
+    if ('env' in s) {
+      value = env[s.env];
+      if (!value) throw new ConfigError(`\`${key}\`: environment variable ${s.env} is not set`, key);
+    } else {
+      try {
+        value = readFileSync(s.file, 'utf8').replace(/\r?\n$/, '');
+      } catch (err) {
+        throw new ConfigError(`\`${key}\`: cannot read ${s.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, key);
+      }
+    }
+    if (!PDF_LINK_SECRET.test(value)) throw new ConfigError(`\`${key}\`: the secret must be 16 to 1000 printable ASCII characters without spaces`, key);
+    out.push(value);
+  });
   return out;
 }

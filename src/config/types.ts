@@ -44,6 +44,8 @@ export interface FeedConfig {
 
 export type TokenSource = { value: string } | { env: string } | { sha256: string };
 export type SecretSource = { value: string } | { env: string };
+/** A secret that never sits in the config file: an environment variable, or a file (absolute after loading) holding it. */
+export type ExternalSecretSource = { env: string } | { file: string };
 
 export interface Config {
   /** Absolute path of the file this came from (relative paths below are already resolved). */
@@ -78,6 +80,8 @@ export interface Config {
   feeds: FeedConfig[];
   publicBaseUrl?: string;
   pdfs: PdfConfig[];
+  /** Capability links for PDFs (`pdf_link?sig=…`); see src/edge/auth.ts. Absent: links carry no sig. */
+  pdfLinks?: PdfLinksConfig;
   carriers: Record<string, CarrierConfig>;
 }
 
@@ -95,6 +99,10 @@ export interface S3Config {
   maxAttempts: number;
   connectTimeoutMs: number;
   requestTimeoutMs: number;
+  /** PDFs of at least this size (MiB) go up as a multipart upload, streamed from disk. */
+  multipartThresholdMiB: number;
+  /** Part size (MiB) of a multipart upload; S3's minimum is 5. */
+  partSizeMiB: number;
   invalidation: { enabled: boolean; distributionId?: string; maxPathsPerCustomer: number };
 }
 
@@ -122,6 +130,11 @@ export function s3LocationProblem(bucket: string, prefix: string): string | unde
 export interface PdfConfig {
   pattern: string;
   kind: 'order' | 'invoice' | 'credit';
+}
+
+export interface PdfLinksConfig {
+  /** HMAC secrets, newest first: the first signs every pdf_link, all of them are accepted (rotation). */
+  secrets: ExternalSecretSource[];
 }
 
 export interface CarrierConfig {

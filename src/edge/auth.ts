@@ -6,6 +6,7 @@
  *   hash in constant time, so neither the token nor how many exist leaks through timing.
  * - signed: `X-Timestamp` + `X-Signature` = HMAC-SHA256(secret, canonical string; see canonical.ts),
  *   accepted within ±windowSeconds of the edge's clock.
+ * - a PDF link's `?sig=` (below): one PDF, for a request without either header.
  *
  * Pure and portable: crypto is injected, because the same code runs in `serve` (node:crypto) and as
  * a CloudFront Function (its `crypto` module, which has no timingSafeEqual). ES5 syntax only.
@@ -68,4 +69,30 @@ export function checkSignature(req: SignedRequest, secrets: readonly string[], w
   let ok = false;
   for (let i = 0; i < secrets.length; i++) if (constantTimeEqual(crypto.hmacSha256Hex(secrets[i]!, text), presented)) ok = true;
   return ok ? 'ok' : 'invalid';
+}
+
+/**
+ * PDF links (capabilities): a shopper's browser opens `pdf_link` without Vendre's Authorization
+ * header, so the link itself carries the proof, `?sig=` + the first 128 bits (32 lower-case hex
+ * digits) of HMAC-SHA256(secret, "VP1-PDF\n" + path), path being `/{prefix}/{key}` of the PDF. No
+ * expiry (documents must not depend on the clock): a link is valid until its secret is removed.
+ */
+export const PDF_LINK_PARAM = 'sig';
+
+export function pdfLinkSignature(secret: string, path: string, crypto: EdgeCrypto): string {
+  return crypto.hmacSha256Hex(secret, 'VP1-PDF\n' + path).slice(0, 32);
+}
+
+/** True when the query has exactly one `sig`, and one of the secrets made it for this path (each compared in constant time). */
+export function checkPdfLink(path: string, query: readonly QueryPair[], secrets: readonly string[], crypto: EdgeCrypto): boolean {
+  let sig: string | undefined;
+  for (let i = 0; i < query.length; i++) {
+    if (query[i]!.name !== PDF_LINK_PARAM) continue;
+    if (sig !== undefined) return false;
+    sig = query[i]!.value;
+  }
+  if (sig === undefined || !/^[0-9a-f]{32}$/.test(sig)) return false;
+  let ok = false;
+  for (let i = 0; i < secrets.length; i++) if (constantTimeEqual(pdfLinkSignature(secrets[i]!, path, crypto), sig)) ok = true;
+  return ok;
 }

@@ -2,14 +2,16 @@
  * The edge decision, one pure function for `serve` and the CloudFront Function: for a request
  * (method, raw path, raw query, headers, now), either the object key that answers it or a status
  * with a JSON body. Order: method, then auth, then routing, so a caller without valid credentials
- * learns nothing about which customers or documents exist.
+ * learns nothing about which customers or documents exist. (A PDF link's `sig` is the one proof
+ * bound to an object, so it is checked against the routed key; see auth.ts.)
  *
  * Portable on purpose: no Node API, crypto and credentials injected, ES5 syntax only (no
  * destructuring, for-of, spread, classes, default parameters). src/edge/cloudfront/ bundles it.
  */
-import { checkBearer, checkSignature, type AuthResult, type EdgeCrypto } from './auth.ts';
+import { checkBearer, checkPdfLink, checkSignature, type AuthResult, type EdgeCrypto } from './auth.ts';
 import type { QueryPair } from './query.ts';
 import { route } from './route.ts';
+import { parseKey } from '../render/keys.ts';
 
 export interface EdgeSettings {
   /** Key prefix without slashes (`v1`). */
@@ -28,6 +30,8 @@ export interface EdgeCredentials {
   tokenHashes: readonly string[];
   /** HMAC secrets for signed mode. */
   hmacSecrets: readonly string[];
+  /** Secrets of PDF links (`?sig=`); none: no PDF link is accepted. */
+  pdfSecrets?: readonly string[];
 }
 
 export interface EdgeRequest {
@@ -72,6 +76,10 @@ export function decide(req: EdgeRequest, settings: EdgeSettings, credentials: Ed
       )
     : 'missing';
   if (bearer === 'missing' && signed === 'missing') {
+    // No header credential: a PDF link's `sig` may still open that one PDF (never a JSON key). Routing
+    // is pure, so the answer to anything else is the same 401 whatever exists.
+    const p = route(req.path, req.query, settings.prefix);
+    if ('key' in p && isPdf(p.key) && checkPdfLink('/' + settings.prefix + '/' + p.key, req.query, credentials.pdfSecrets || [], crypto)) return { action: 'serve', key: p.key };
     const how = settings.bearer ? 'send ' + settings.header + ': Bearer <token>' : 'send X-Timestamp and X-Signature';
     return respond(401, 'unauthorized', how, settings.bearer ? { 'www-authenticate': 'Bearer' } : undefined);
   }
@@ -80,4 +88,9 @@ export function decide(req: EdgeRequest, settings: EdgeSettings, credentials: Ed
   const r = route(req.path, req.query, settings.prefix);
   if ('key' in r) return { action: 'serve', key: r.key };
   return respond(r.status, r.error, r.message);
+}
+
+function isPdf(key: string): boolean {
+  const k = parseKey(key);
+  return k !== undefined && k.type === 'pdf';
 }

@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import type { EdgeCrypto } from './auth.ts';
+import { pdfLinkSignature, type EdgeCrypto } from './auth.ts';
 
 /** node:crypto behind the edge's crypto interface (the CloudFront Function uses its own `crypto` module). */
 export function sha256Hex(value: string): string {
@@ -11,3 +11,8 @@ export function hmacSha256Hex(secret: string, value: string): string {
 }
 
 export const nodeEdgeCrypto: EdgeCrypto = { sha256Hex, hmacSha256Hex };
+
+/** Signs PDF-link paths (`/{prefix}/{key}`) with one secret, for the renderer; the secret stays in the closure. */
+export function pdfLinkSigner(secret: string): (path: string) => string {
+  return (path) => pdfLinkSignature(secret, path, nodeEdgeCrypto);
+}

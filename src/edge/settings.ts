@@ -1,5 +1,5 @@
 import type { Config } from '../config/types.ts';
-import { resolveHmacSecrets, resolveTokens } from '../config/secrets.ts';
+import { resolveHmacSecrets, resolvePdfLinkSecrets, resolveTokens } from '../config/secrets.ts';
 import type { EdgeCredentials, EdgeSettings } from './decide.ts';
 
 /** The edge's non-secret settings from the config (baked into the CloudFront Function's code). */
@@ -21,14 +21,17 @@ export interface ResolvedCredentials {
   firstLiteral: string | undefined;
 }
 
-/** Token hashes and HMAC secrets of the modes in use. */
-export function edgeCredentials(cfg: Pick<Config, 'auth'>, env: NodeJS.ProcessEnv = process.env): ResolvedCredentials {
+/**
+ * Token hashes and HMAC secrets of the modes in use, and the PDF-link secrets (whatever the modes: a
+ * PDF link is for requests without credentials). A PDF-link secret that cannot be read throws.
+ */
+export function edgeCredentials(cfg: Pick<Config, 'auth'> & Partial<Pick<Config, 'pdfLinks'>>, env: NodeJS.ProcessEnv = process.env): ResolvedCredentials {
   const bearer = cfg.auth.modes.includes('bearer');
   const signed = cfg.auth.modes.includes('signed');
   const tokens = resolveTokens(cfg, env);
   const secrets = resolveHmacSecrets(cfg, env);
   return {
-    credentials: { tokenHashes: bearer ? tokens.hashes : [], hmacSecrets: signed ? secrets.secrets : [] },
+    credentials: { tokenHashes: bearer ? tokens.hashes : [], hmacSecrets: signed ? secrets.secrets : [], pdfSecrets: resolvePdfLinkSecrets(cfg, env) },
     missingEnv: [...(bearer ? tokens.missingEnv : []), ...(signed ? secrets.missingEnv : [])],
     firstLiteral: bearer ? tokens.firstLiteral : undefined,
   };

@@ -4,6 +4,7 @@ import { add, compare, mul, percentOf, round2, sub } from '../mapping/money.ts';
 import { formatMoney } from '../mapping/format.ts';
 import { backordersKey, documentKey, listOf, listPageKey, pdfKey, type ListKind } from './keys.ts';
 import { carrierTable, type CarrierTable } from './carriers.ts';
+import { PDF_LINK_PARAM } from '../edge/auth.ts';
 
 /** Bumped when a document's shape changes; travels in every document. */
 export const SCHEMA_VERSION = 1;
@@ -20,6 +21,8 @@ export interface RenderOptions {
   /** CDN base URL and key prefix, for `pdf_link`. */
   publicBaseUrl?: string;
   prefix?: string;
+  /** Signs a PDF's path (`/{prefix}/{key}`) for its link's `?sig=` (src/edge/auth.ts); absent: links carry no sig. */
+  signPdfPath?: (path: string) => string;
 }
 
 export interface RenderedDocument {
@@ -225,8 +228,17 @@ export function renderDocument(d: StoredDoc, opts: RenderOptions): Record<string
     packages: (h.tracking_ids ?? []).map((id) => ({ tracing_id: id, tracking_link: carriers.link(h.carrier, id) ?? null })),
   });
   if (d.kind !== 'order') body.orders = (h.order_nos ?? []).map((order_no) => ({ order_no }));
-  body.pdf_link = d.pdf && opts.publicBaseUrl ? `${opts.publicBaseUrl.replace(/\/+$/, '')}/${opts.prefix ?? 'v1'}/${pdfKey(d.customer_no, listOf(d.kind), d.id)}` : null;
+  body.pdf_link = d.pdf && opts.publicBaseUrl ? pdfLink(opts.publicBaseUrl, `/${opts.prefix ?? 'v1'}/${pdfKey(d.customer_no, listOf(d.kind), d.id)}`, opts.signPdfPath) : null;
   return body;
+}
+
+/**
+ * The CDN URL of a PDF. Signed, it carries `?sig=` for exactly this path, so a browser opens it
+ * without Vendre's Authorization header; the same secret and path always give the same link.
+ */
+function pdfLink(base: string, path: string, sign: ((path: string) => string) | undefined): string {
+  const url = `${base.replace(/\/+$/, '')}${path}`;
+  return sign ? `${url}?${PDF_LINK_PARAM}=${sign(path)}` : url;
 }
 
 /**

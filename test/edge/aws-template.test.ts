@@ -27,6 +27,7 @@ test('samples/aws: the rendered stack carries the generated function verbatim, a
   assert.equal(fn.FunctionConfig.Runtime, 'cloudfront-js-2.0');
   assert.deepEqual(fn.FunctionConfig.KeyValueStoreAssociations, [{ KeyValueStoreARN: { GetAtt: 'KeyValueStore.Arn' } }]);
   assert.deepEqual(r.Bucket!.Properties.PublicAccessBlockConfiguration, { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+  assert.deepEqual(r.Bucket!.Properties.LifecycleConfiguration, { Rules: [{ Id: 'AbortIncompleteMultipartUploads', Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }] }, 'parts of an upload cut by a crash do not accumulate');
   const statements = r.BucketPolicy!.Properties.PolicyDocument.Statement as Array<{ Effect: string; Action: string; Principal: unknown }>;
   assert.ok(statements.some((s) => s.Effect === 'Allow' && s.Action === 's3:ListBucket'), 'ListBucket, so a missing key is a 404');
   assert.ok(statements.some((s) => s.Effect === 'Allow' && s.Action === 's3:GetObject'));

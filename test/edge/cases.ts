@@ -7,18 +7,28 @@
  */
 import { stringToSign } from '../../src/edge/canonical.ts';
 import type { EdgeCredentials, EdgeSettings } from '../../src/edge/decide.ts';
-import { hmacSha256Hex, sha256Hex } from '../../src/edge/node-crypto.ts';
+import { pdfLinkSignature } from '../../src/edge/auth.ts';
+import { hmacSha256Hex, nodeEdgeCrypto, sha256Hex } from '../../src/edge/node-crypto.ts';
 import { parseQueryString } from '../../src/edge/query.ts';
 
 export const SETTINGS: EdgeSettings = { prefix: 'v1', header: 'authorization', bearer: true, signed: true, windowSeconds: 300 };
 /** Two valid tokens and two valid secrets: a rotation in progress. */
 export const TOKENS = ['old-token-123', 'new-token-456'] as const;
 export const SECRETS = ['hmac-secret-for-tests-0001', 'hmac-secret-for-tests-0002'] as const;
-export const CREDENTIALS: EdgeCredentials = { tokenHashes: TOKENS.map((t) => sha256Hex(t)), hmacSecrets: [...SECRETS] };
-/** The config that yields SETTINGS and CREDENTIALS (for `edge`'s KVS entries). */
+/** PDF-link secrets, newest (signing) first: a rotation in progress too. */
+export const PDF_SECRETS = ['pdf-link-secret-for-tests-0001', 'pdf-link-secret-for-tests-0000'] as const;
+export const CREDENTIALS: EdgeCredentials = { tokenHashes: TOKENS.map((t) => sha256Hex(t)), hmacSecrets: [...SECRETS], pdfSecrets: [...PDF_SECRETS] };
+/** The config that yields SETTINGS and CREDENTIALS (for `edge`'s KVS entries), with AUTH_ENV as the environment. */
 export const AUTH_CONFIG = {
   auth: { header: 'authorization', modes: ['bearer', 'signed'] as Array<'bearer' | 'signed'>, tokens: TOKENS.map((value) => ({ value })), secrets: SECRETS.map((value) => ({ value })), windowSeconds: 300 },
+  pdfLinks: { secrets: [{ env: 'VP_TEST_PDF_LINK_NEW' }, { env: 'VP_TEST_PDF_LINK_OLD' }] },
 };
+export const AUTH_ENV: NodeJS.ProcessEnv = { VP_TEST_PDF_LINK_NEW: PDF_SECRETS[0], VP_TEST_PDF_LINK_OLD: PDF_SECRETS[1] };
+
+/** A PDF link's query for a path (`/v1/customers/…pdf`), signed the way the renderer does. */
+export function pdfSig(path: string, secret: string = PDF_SECRETS[0]): string {
+  return `sig=${pdfLinkSignature(secret, path, nodeEdgeCrypto)}`;
+}
 /** 2025-11-24T16:00:00Z, in ms: the edge's clock for every case. */
 export const NOW = 1_764_000_000_000;
 const NOW_S = NOW / 1000;
@@ -102,6 +112,24 @@ VALID.push(c('signature 300 s ahead', 'GET', '/v1/orders', `customer_no=${C}`, s
 VALID.push(c('signed with query parameters in another order', 'GET', '/v1/orders', `page=2&customer_no=${C}`, signed('GET', '/v1/orders', `customer_no=${C}&page=2`), { key: `customers/${C}/orders/pages/2.json` }));
 VALID.push(c('signed with the path spelled differently (%7E)', 'GET', `/v1/customers/${C}/orders/A%7E201%7E2F2.json`, '', signed('GET', `/v1/customers/${C}/orders/A~201~2F2.json`, ''), { key: `customers/${C}/orders/A~201~2F2.json` }));
 VALID.push(c('bearer and signature, both valid', 'GET', '/v1/orders', `customer_no=${C}`, { ...bearer(), ...signed('GET', '/v1/orders', `customer_no=${C}`) }, { key: `customers/${C}/orders/pages/1.json` }));
+
+// PDF links: a shopper's browser, no header at all, only the `sig` of exactly that PDF.
+const PDF_INV = `/v1/customers/${C}/invoices/F-2025-1.pdf`;
+const PDF_ORD = `/v1/customers/${C}/orders/100077.pdf`;
+const pdfLink = (name: string, method: string, path: string, query: string, headers: Record<string, string>, key: string) => VALID.push(c(`PDF link: ${name}`, method, path, query, headers, { key }));
+pdfLink('invoice', 'GET', PDF_INV, pdfSig(PDF_INV), {}, `customers/${C}/invoices/F-2025-1.pdf`);
+pdfLink('order', 'GET', PDF_ORD, pdfSig(PDF_ORD), {}, `customers/${C}/orders/100077.pdf`);
+pdfLink('credit invoice', 'GET', `/v1/customers/${C}/credit-invoices/K-9.pdf`, pdfSig(`/v1/customers/${C}/credit-invoices/K-9.pdf`), {}, `customers/${C}/credit-invoices/K-9.pdf`);
+pdfLink('HEAD', 'HEAD', PDF_INV, pdfSig(PDF_INV), {}, `customers/${C}/invoices/F-2025-1.pdf`);
+pdfLink('signed by the older secret (rotation)', 'GET', PDF_INV, pdfSig(PDF_INV, PDF_SECRETS[1]), {}, `customers/${C}/invoices/F-2025-1.pdf`);
+pdfLink('encoded id', 'GET', `/v1/customers/${C}/orders/A~201~2F2.pdf`, pdfSig(`/v1/customers/${C}/orders/A~201~2F2.pdf`), {}, `customers/${C}/orders/A~201~2F2.pdf`);
+pdfLink('path spelled with %7E', 'GET', `/v1/customers/${C}/orders/A%7E201%7E2F2.pdf`, pdfSig(`/v1/customers/${C}/orders/A~201~2F2.pdf`), {}, `customers/${C}/orders/A~201~2F2.pdf`);
+pdfLink('another query parameter beside sig', 'GET', PDF_INV, `utm_source=mail&${pdfSig(PDF_INV)}`, {}, `customers/${C}/invoices/F-2025-1.pdf`);
+pdfLink('with a valid bearer token too', 'GET', PDF_INV, pdfSig(PDF_INV), bearer(), `customers/${C}/invoices/F-2025-1.pdf`);
+pdfLink('a valid bearer token decides, a stale sig beside it does not matter', 'GET', PDF_INV, pdfSig(PDF_ORD), bearer(), `customers/${C}/invoices/F-2025-1.pdf`);
+pdfLink('with a valid signature too', 'GET', PDF_INV, pdfSig(PDF_INV), signed('GET', PDF_INV, pdfSig(PDF_INV)), `customers/${C}/invoices/F-2025-1.pdf`);
+// Bearer and HMAC auth still open PDFs.
+pdfLink('none, bearer only', 'GET', PDF_INV, '', bearer(), `customers/${C}/invoices/F-2025-1.pdf`);
 
 function upper(h: Record<string, string>): Record<string, string> {
   return { ...h, 'x-signature': h['x-signature']!.toUpperCase() };
@@ -209,6 +237,53 @@ const BAD_SIGNED: Array<[string, string, string, string, Record<string, string>]
   ['signature for a malformed path', '/v1/orders/%E0%A4%A', SQ, 'GET', { 'x-timestamp': String(NOW_S), 'x-signature': '0'.repeat(64) }],
 ];
 for (const [name, path, query, method, headers] of BAD_SIGNED) hostile(`signature ${name}`, method, path, query, headers, 403);
+
+// PDF links that are not valid for this request: without a header credential a 401, as without any.
+const SIG = pdfSig(PDF_INV).slice('sig='.length);
+const BAD_PDF_LINKS: Array<[string, string, string, Record<string, string>, 401 | 403]> = [
+  ['no sig', PDF_INV, '', {}, 401],
+  ['sig of another PDF of the customer', PDF_INV, pdfSig(`/v1/customers/${C}/invoices/F-2025-2.pdf`), {}, 401],
+  ['sig of the order PDF with the same number', `/v1/customers/${C}/orders/F-2025-1.pdf`, pdfSig(PDF_INV), {}, 401],
+  ["sig of another customer's PDF", '/v1/customers/10001/invoices/F-2025-1.pdf', pdfSig(PDF_INV), {}, 401],
+  ["another customer's PDF signed for itself, asked on this customer's path", PDF_INV, pdfSig('/v1/customers/10001/invoices/F-2025-1.pdf'), {}, 401],
+  ['sig of the PDF on its JSON document', `/v1/customers/${C}/invoices/F-2025-1.json`, pdfSig(PDF_INV), {}, 401],
+  ['sig made for the JSON document itself', `/v1/customers/${C}/invoices/F-2025-1.json`, pdfSig(`/v1/customers/${C}/invoices/F-2025-1.json`), {}, 401],
+  ['sig made for a list page', `/v1/customers/${C}/invoices/pages/1.json`, pdfSig(`/v1/customers/${C}/invoices/pages/1.json`), {}, 401],
+  ['sig made for backorders', `/v1/customers/${C}/backorders.json`, pdfSig(`/v1/customers/${C}/backorders.json`), {}, 401],
+  ['sig on a query-style call', '/v1/invoices/F-2025-1', `customer_no=${C}&${pdfSig(PDF_INV)}`, {}, 401],
+  ['sig on a query-style call for the .pdf', '/v1/invoices/F-2025-1.pdf', `customer_no=${C}&${pdfSig(PDF_INV)}`, {}, 401],
+  ['sig of a PDF of a list page', `/v1/customers/${C}/invoices/pages/1.pdf`, pdfSig(`/v1/customers/${C}/invoices/pages/1.pdf`), {}, 401],
+  ['sig of the key without the prefix', PDF_INV, `sig=${pdfLinkSignature(PDF_SECRETS[0], PDF_INV.slice('/v1'.length), nodeEdgeCrypto)}`, {}, 401],
+  ['sig of the key under another prefix', PDF_INV, pdfSig(PDF_INV.replace('/v1/', '/v2/')), {}, 401],
+  ['sig on another prefix', PDF_INV.replace('/v1/', '/v2/'), pdfSig(PDF_INV.replace('/v1/', '/v2/')), {}, 401],
+  ['sig with dot-dot to another customer', `/v1/customers/${C}/../10001/invoices/F-2025-1.pdf`, pdfSig(`/v1/customers/${C}/../10001/invoices/F-2025-1.pdf`), {}, 401],
+  ['sig with a flipped digit', PDF_INV, `sig=${flip(SIG)}`, {}, 401],
+  ['sig truncated', PDF_INV, `sig=${SIG.slice(0, 31)}`, {}, 401],
+  ['sig with a digit added', PDF_INV, `sig=${SIG}0`, {}, 401],
+  ['sig in upper-case hex', PDF_INV, `sig=${SIG.toUpperCase()}`, {}, 401],
+  ['sig as the whole HMAC', PDF_INV, `sig=${hmacSha256Hex(PDF_SECRETS[0], `VP1-PDF
+${PDF_INV}`)}`, {}, 401],
+  ['sig in base64url', PDF_INV, `sig=${Buffer.from(SIG, 'hex').toString('base64url')}`, {}, 401],
+  ['sig percent-encoded', PDF_INV, `sig=${SIG.split('').map((ch) => `%${ch.charCodeAt(0).toString(16)}`).join('')}`, {}, 401],
+  ['empty sig', PDF_INV, 'sig=', {}, 401],
+  ['sig without a value', PDF_INV, 'sig', {}, 401],
+  ['sig twice, both valid', PDF_INV, `${pdfSig(PDF_INV)}&${pdfSig(PDF_INV)}`, {}, 401],
+  ['sig twice, one junk', PDF_INV, `${pdfSig(PDF_INV)}&sig=${'0'.repeat(32)}`, {}, 401],
+  ['SIG in upper case', PDF_INV, `SIG=${SIG}`, {}, 401],
+  ['sig name percent-encoded', PDF_INV, `%73ig=${SIG}`, {}, 401],
+  ['sig made with an unknown secret', PDF_INV, pdfSig(PDF_INV, 'another-pdf-secret-00000'), {}, 401],
+  ['sig made with the HMAC secret of signed mode', PDF_INV, pdfSig(PDF_INV, SECRETS[0]), {}, 401],
+  ['sig made with a bearer token as the secret', PDF_INV, pdfSig(PDF_INV, TOKENS[1]), {}, 401],
+  ['sig made with another scheme', PDF_INV, `sig=${hmacSha256Hex(PDF_SECRETS[0], `VP1-HMAC-SHA256
+${PDF_INV}`).slice(0, 32)}`, {}, 401],
+  ['sig of the path without its scheme line', PDF_INV, `sig=${hmacSha256Hex(PDF_SECRETS[0], PDF_INV).slice(0, 32)}`, {}, 401],
+  ['valid sig, wrong bearer token', PDF_INV, pdfSig(PDF_INV), { authorization: 'Bearer wrong-token-0000' }, 403],
+  ['valid sig, malformed authorization', PDF_INV, pdfSig(PDF_INV), { authorization: 'Basic abc' }, 403],
+  ['valid sig, bad signature headers', PDF_INV, pdfSig(PDF_INV), signed('GET', PDF_ORD, ''), 403],
+  ['valid sig, expired signature headers', PDF_INV, pdfSig(PDF_INV), signed('GET', PDF_INV, pdfSig(PDF_INV), { ts: NOW_S - 301 }), 403],
+];
+for (const [name, path, query, headers, status] of BAD_PDF_LINKS) hostile(`PDF link ${name}`, 'GET', path, query, headers, status);
+for (const method of ['POST', 'PUT', 'DELETE']) hostile(`PDF link with method ${method}`, method, PDF_INV, pdfSig(PDF_INV), {}, 405);
 
 function flip(hex: string): string {
   return (hex[0] === 'a' ? 'b' : 'a') + hex.slice(1);

@@ -5,12 +5,12 @@ import { decide } from '../../src/edge/decide.ts';
 import { kvsEntries } from '../../src/edge/kvs.ts';
 import { nodeEdgeCrypto, sha256Hex } from '../../src/edge/node-crypto.ts';
 import { parseQueryString } from '../../src/edge/query.ts';
-import { AUTH_CONFIG, CASES, CREDENTIALS, HOSTILE, NOW, SETTINGS, TOKENS, VALID, type EdgeCase } from './cases.ts';
+import { AUTH_CONFIG, AUTH_ENV, CASES, CREDENTIALS, HOSTILE, NOW, PDF_SECRETS, SETTINGS, TOKENS, VALID, pdfSig, type EdgeCase } from './cases.ts';
 import { cfEvent, loadFunction } from './cloudfront-sim.ts';
 import { runtimeViolations } from './runtime-check.ts';
 
 const code = await buildViewerRequest(SETTINGS);
-const entries = kvsEntries(AUTH_CONFIG);
+const entries = kvsEntries(AUTH_CONFIG, AUTH_ENV);
 
 /** The emitted function's answer, in the decision module's terms. */
 async function functionDecision(fn: ReturnType<typeof loadFunction>, c: EdgeCase) {
@@ -40,7 +40,7 @@ test('the emitted file uses only what cloudfront-js-2.0 offers', () => {
   assert.deepEqual(runtimeViolations(code), []);
   assert.match(code, /^\/\/ vendre-pull viewer-request function/);
   assert.match(code.split('\n')[2]!, /^import \w+ from "crypto";import \w+ from "cloudfront";$/);
-  assert.doesNotMatch(code, /old-token|new-token|hmac-secret|[0-9a-f]{64}/, 'no secret and no hash in the code');
+  assert.doesNotMatch(code, /old-token|new-token|hmac-secret|pdf-link-secret|[0-9a-f]{64}/, 'no secret and no hash in the code');
 });
 
 test('the runtime check catches what the runtime lacks', () => {
@@ -107,6 +107,34 @@ test('the function reads only the KeyValueStore entries it needs', async () => {
   const signedCase = VALID.find((c) => c.name.endsWith('(signed)'))!;
   await fn.run(cfEvent(signedCase.method, signedCase.path, signedCase.query, signedCase.headers), NOW);
   assert.deepEqual(fn.kvsReads, ['hmac.0', 'hmac.1', 'hmac.2'], 'a signature: the secret slots');
+  fn.kvsReads.length = 0;
+  const pdf = '/v1/customers/10003/invoices/F-2025-1.pdf';
+  const out = await fn.run(cfEvent('GET', pdf, pdfSig(pdf), {}), NOW);
+  assert.equal(out.uri, pdf);
+  assert.deepEqual(fn.kvsReads, ['pdf.0', 'pdf.1', 'pdf.2'], 'a PDF link: the PDF-link slots');
+  fn.kvsReads.length = 0;
+  await fn.run(cfEvent('GET', pdf, '', {}), NOW);
+  assert.deepEqual(fn.kvsReads, [], 'a PDF without sig: no read');
+});
+
+test('PDF-link secrets are KeyValueStore entries pdf.0.. in config order; rotation needs no code change', async () => {
+  assert.deepEqual(
+    entries.filter((e) => e.key.startsWith('pdf.')),
+    PDF_SECRETS.map((value, i) => ({ key: `pdf.${i}`, value })),
+  );
+  const pdf = '/v1/customers/10003/orders/100077.pdf';
+  const oldLink = pdfSig(pdf, PDF_SECRETS[1]);
+  // The old secret removed from the store: its links are refused, the new one's still work.
+  const withoutOld = entries.filter((e) => e.key !== 'pdf.1');
+  assert.equal((await loadFunction(code, withoutOld).run(cfEvent('GET', pdf, oldLink, {}), NOW)).statusCode, 401);
+  assert.equal((await loadFunction(code, withoutOld).run(cfEvent('GET', pdf, pdfSig(pdf), {}), NOW)).uri, pdf);
+  // No PDF-link secret at all: every link is refused, the bearer token still opens the PDF.
+  const none = entries.filter((e) => !e.key.startsWith('pdf.'));
+  assert.equal((await loadFunction(code, none).run(cfEvent('GET', pdf, pdfSig(pdf), {}), NOW)).statusCode, 401);
+  assert.equal((await loadFunction(code, none).run(cfEvent('GET', pdf, '', { authorization: `Bearer ${TOKENS[0]}` }), NOW)).uri, pdf);
+  // The sig never reaches the origin or the cache key.
+  const served = await loadFunction(code, entries).run(cfEvent('GET', pdf, `${pdfSig(pdf)}&utm_source=mail`, {}), NOW);
+  assert.deepEqual(served.querystring, {});
 });
 
 test('rotation is a KeyValueStore change, not a code change: a removed entry is refused, an added one accepted', async () => {

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkBearer, constantTimeEqual } from '../../src/edge/auth.ts';
+import { checkBearer, checkPdfLink, constantTimeEqual, pdfLinkSignature } from '../../src/edge/auth.ts';
 import { decide, type EdgeCredentials, type EdgeDecision, type EdgeSettings } from '../../src/edge/decide.ts';
 import { nodeEdgeCrypto, sha256Hex } from '../../src/edge/node-crypto.ts';
 import { parseQueryString } from '../../src/edge/query.ts';
 import { parseKey } from '../../src/render/keys.ts';
-import { CASES, CONTAINED, CREDENTIALS, HOSTILE, SETTINGS, VALID, type EdgeCase } from './cases.ts';
+import { CASES, CONTAINED, CREDENTIALS, HOSTILE, PDF_SECRETS, SETTINGS, VALID, pdfSig, type EdgeCase } from './cases.ts';
 
 const settings: EdgeSettings = { prefix: 'v1', header: 'authorization', bearer: true, signed: false, windowSeconds: 300 };
 const creds: EdgeCredentials = { tokenHashes: [sha256Hex('old-token-123'), sha256Hex('new-token-456')], hmacSecrets: [] };
@@ -106,4 +106,27 @@ test('responses carry a JSON error body and no hint about what exists', () => {
   assert.equal(bodies.get(401)!.size, 1);
   assert.equal(bodies.get(403)!.size, 1);
   assert.equal(bodies.get(404)!.size, 1);
+});
+
+test('PDF links: whatever auth.modes says, only with pdfSecrets, every secret compared (no early exit)', () => {
+  const pdf = '/v1/customers/10003/invoices/F-2025-1.pdf';
+  const at = (settings: EdgeSettings, credentials: EdgeCredentials, query = pdfSig(pdf)) =>
+    decide({ method: 'GET', path: pdf, query: parseQueryString(query), headers: {}, now: 0 }, settings, credentials, nodeEdgeCrypto);
+  const served = { action: 'serve', key: 'customers/10003/invoices/F-2025-1.pdf' };
+  assert.deepEqual(at({ ...SETTINGS, bearer: false }, CREDENTIALS), served, 'signed-only edge');
+  assert.deepEqual(at({ ...SETTINGS, signed: false }, CREDENTIALS), served, 'bearer-only edge');
+  const refused = at(SETTINGS, { tokenHashes: CREDENTIALS.tokenHashes, hmacSecrets: CREDENTIALS.hmacSecrets });
+  assert.deepEqual(refused, at(SETTINGS, CREDENTIALS, ''), 'no pdfSecrets: the same 401 as no credentials');
+  assert.equal(refused.action === 'respond' && refused.status, 401);
+  let calls = 0;
+  const counting = { sha256Hex: nodeEdgeCrypto.sha256Hex, hmacSha256Hex: (k: string, v: string) => (calls++, nodeEdgeCrypto.hmacSha256Hex(k, v)) };
+  const secrets = [PDF_SECRETS[0], PDF_SECRETS[1], 'a-third-pdf-secret-000000'];
+  const sig = pdfLinkSignature(PDF_SECRETS[0], pdf, nodeEdgeCrypto);
+  assert.equal(checkPdfLink(pdf, [{ name: 'sig', value: sig }], secrets, counting), true);
+  assert.equal(calls, 3, 'the first secret matched, the others were still computed');
+  calls = 0;
+  assert.equal(checkPdfLink(pdf, [{ name: 'sig', value: 'x' }], secrets, counting), false);
+  assert.equal(calls, 0, 'a malformed sig is refused before any HMAC');
+  assert.equal(checkPdfLink(pdf, [], secrets, counting), false);
+  assert.equal(checkPdfLink(pdf, [{ name: 'sig', value: sig }], [], counting), false);
 });

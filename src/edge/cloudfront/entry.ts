@@ -2,17 +2,17 @@
  * The CloudFront viewer-request function (runtime cloudfront-js-2.0), bundled by ../bundle.ts into
  * one file. It does three things around the shared decision (../decide.ts): read the credentials it
  * needs from the KeyValueStore, call `decide`, and turn the decision into the request to forward
- * (URI rewritten to the object key, query and credentials dropped) or a generated JSON response.
+ * (URI rewritten to the object key, query (a PDF link's sig too) and credentials dropped) or a generated JSON response.
  *
  * Runtime limits shape this file: ES5 syntax plus const/let/async/await, no closures inside the async
  * handler, no timers or network, `crypto` without timingSafeEqual, KVS `get()` throws for a missing key.
  */
 import crypto from 'crypto';
 import cf from 'cloudfront';
-import { bearerToken, type EdgeCrypto } from '../auth.ts';
+import { bearerToken, PDF_LINK_PARAM, type EdgeCrypto } from '../auth.ts';
 import { decide, SIGNATURE_HEADER, TIMESTAMP_HEADER, type EdgeDecision, type EdgeSettings } from '../decide.ts';
 import { pairsFromCloudFront } from '../query.ts';
-import { KVS_HMAC_PREFIX, KVS_HMAC_SLOTS, KVS_TOKEN_PREFIX } from './kvs-keys.ts';
+import { KVS_HMAC_PREFIX, KVS_HMAC_SLOTS, KVS_PDF_PREFIX, KVS_TOKEN_PREFIX } from './kvs-keys.ts';
 
 /** Replaced at bundle time with the settings from the config (prefix, header, modes, window). */
 declare const VP_EDGE_SETTINGS: EdgeSettings;
@@ -54,6 +54,7 @@ export async function handler(event: { request: CfRequest }): Promise<CfRequest 
   for (const name in request.headers) headers[name] = request.headers[name]!.value;
   const tokenHashes: string[] = [];
   const hmacSecrets: string[] = [];
+  const pdfSecrets: string[] = [];
   const token = settings.bearer ? bearerToken(headers[settings.header]) : undefined;
   if (token !== undefined) {
     try {
@@ -62,22 +63,26 @@ export async function handler(event: { request: CfRequest }): Promise<CfRequest 
       // No such entry (or the store is unreadable): the token is refused.
     }
   }
-  if (settings.signed && headers[SIGNATURE_HEADER] !== undefined) {
-    for (let i = 0; i < KVS_HMAC_SLOTS; i++) {
-      try {
-        hmacSecrets.push(await store.get(KVS_HMAC_PREFIX + i));
-      } catch (e) {
-        // An empty slot.
-      }
-    }
-  }
+  if (settings.signed && headers[SIGNATURE_HEADER] !== undefined) await slots(KVS_HMAC_PREFIX, hmacSecrets);
+  if (request.querystring[PDF_LINK_PARAM]) await slots(KVS_PDF_PREFIX, pdfSecrets);
   const decision = decide(
     { method: request.method, path: request.uri, query: pairsFromCloudFront(request.querystring), headers: headers, now: Date.now() },
     settings,
-    { tokenHashes: tokenHashes, hmacSecrets: hmacSecrets },
+    { tokenHashes: tokenHashes, hmacSecrets: hmacSecrets, pdfSecrets: pdfSecrets },
     edgeCrypto,
   );
   return decision.action === 'serve' ? forward(request, decision.key) : respond(decision);
+}
+
+/** The secrets in slots PREFIX0..2; an empty slot is skipped. */
+async function slots(prefix: string, out: string[]): Promise<void> {
+  for (let i = 0; i < KVS_HMAC_SLOTS; i++) {
+    try {
+      out.push(await store.get(prefix + i));
+    } catch (e) {
+      // An empty slot.
+    }
+  }
 }
 
 /** On to the cache and S3: the object's URI only, without query or credentials. */
