@@ -1,5 +1,5 @@
 import { DataError, ErrorCodes } from '../errors.ts';
-import { LINE_FIELDS, type CanonicalField, type FeedConfig } from '../config/types.ts';
+import { HEADER_FIELDS, LINE_FIELDS, type CanonicalField, type FeedConfig } from '../config/types.ts';
 import { docKindOf, feedCarriesHeaders, type Address, type DocHeader, type DocLine, type MappedRecord } from '../model.ts';
 import type { RawRecord } from '../readers/types.ts';
 import { parseDecimal } from './numbers.ts';
@@ -33,42 +33,97 @@ export function createMapper(feed: FeedConfig, ctx: MapperContext): (raw: RawRec
   const creditValues = feed.credit ? new Set(feed.credit.values.map((v) => v.trim().toLowerCase())) : undefined;
   const valueMaps = feed.values ?? {};
 
+  /**
+   * Reads canonical fields of one source row (the record, or one of its lines); errors are reported
+   * against its line. One instance per mapper, pointed at each row in turn: no closures per record.
+   */
+  class Reader {
+    fields: Fields = {};
+    line = 0;
+    file = '';
+    record = 0;
+
+    use(fields: Fields, line: number, file: string, record: number): this {
+      this.fields = fields;
+      this.line = line;
+      this.file = file;
+      this.record = record;
+      return this;
+    }
+
+    fail(field: CanonicalField, value: string, rule: string, message: string, hint?: string): never {
+      throw new DataError(ErrorCodes.FIELD, message, { file: this.file, line: this.line, record: this.record, field: `${feed.map[field]} → ${field}`, value, rule, hint });
+    }
+
+    text(field: CanonicalField): string | undefined {
+      const source = feed.map[field];
+      if (source === undefined) return undefined;
+      const raw = this.fields[source];
+      if (raw === undefined) return undefined;
+      // Line breaks inside quoted fields arrive as the ERP wrote them (often CRLF); publish them as \n.
+      let value = raw.trim();
+      if (value === '') return undefined;
+      if (value.includes('\r')) value = value.replace(/\r\n?/g, '\n');
+      return valueMaps[field]?.[value] ?? value;
+    }
+
+    required(field: CanonicalField): string {
+      const value = this.text(field);
+      if (value === undefined) this.fail(field, '', 'required', `is empty; a ${feed.kind} record needs \`${field}\``);
+      return value;
+    }
+
+    convert<T>(field: CanonicalField, value: string | undefined, fn: (v: string) => T): T | undefined {
+      if (value === undefined) return undefined;
+      try {
+        return fn(value);
+      } catch (err) {
+        if (err instanceof ValueError) this.fail(field, value, err.rule, err.message, err.hint);
+        throw err;
+      }
+    }
+
+    decimal(field: CanonicalField): string | undefined {
+      const value = this.text(field);
+      if (value === undefined) return undefined;
+      try {
+        return parseDecimal(value, feed.numberFormat);
+      } catch (err) {
+        if (err instanceof ValueError) this.fail(field, value, err.rule, err.message, err.hint);
+        throw err;
+      }
+    }
+
+    date(field: CanonicalField): string | undefined {
+      return this.convert(field, this.text(field), parseDate);
+    }
+
+    address(prefix: 'customer' | 'delivery'): Address {
+      const f = ADDRESS_FIELDS[prefix];
+      const country = this.convert(f.country, this.text(f.country), (v) => resolveCountry(v, ctx.locale));
+      return compact({
+        company: this.text(f.company),
+        reference: this.text(f.reference),
+        address: this.text(f.address),
+        address2: this.text(f.address2),
+        zipcode: this.text(f.zipcode),
+        ziparea: this.text(f.ziparea),
+        country: country?.name,
+        country_iso: country?.iso3,
+      });
+    }
+  }
+
+  const top = new Reader();
+  const row = new Reader();
+  const negateIf = (credit: boolean, v: string | undefined) => (credit && v !== undefined ? negate(v) : v);
+  /** Source columns the header is read from: in a flat file they repeat on every line of a document. */
+  const headerColumns = withHeader ? [...new Set([...HEADER_FIELDS.map((f) => feed.map[f]), feed.credit?.column].filter((c): c is string => c !== undefined))] : [];
+  /** The header mapped last, and the raw values it came from: the next line of the same document reuses it. */
+  let last: { id: string; kind: string; values: string[]; header: DocHeader } | undefined;
+
   return (raw, file) => {
-    const at = (line: number) => ({ file, line, record: raw.record });
-
-    /** Reads a canonical field's source value; the closure reports errors against `line`. */
-    const reader = (fields: Fields, line: number) => {
-      const fail = (field: CanonicalField, value: string, rule: string, message: string, hint?: string): never => {
-        throw new DataError(ErrorCodes.FIELD, message, { ...at(line), field: `${feed.map[field]} → ${field}`, value, rule, hint });
-      };
-      const text = (field: CanonicalField): string | undefined => {
-        const source = feed.map[field];
-        if (source === undefined) return undefined;
-        // Line breaks inside quoted fields arrive as the ERP wrote them (often CRLF); publish them as \n.
-        const value = fields[source]?.trim().replace(/\r\n?/g, '\n');
-        if (!value) return undefined;
-        return valueMaps[field]?.[value] ?? value;
-      };
-      const required = (field: CanonicalField): string => {
-        const value = text(field);
-        if (value === undefined) fail(field, '', 'required', `is empty; a ${feed.kind} record needs \`${field}\``);
-        return value as string;
-      };
-      const convert = <T>(field: CanonicalField, value: string | undefined, fn: (v: string) => T): T | undefined => {
-        if (value === undefined) return undefined;
-        try {
-          return fn(value);
-        } catch (err) {
-          if (err instanceof ValueError) fail(field, value, err.rule, err.message, err.hint);
-          throw err;
-        }
-      };
-      const decimal = (field: CanonicalField) => convert(field, text(field), (v) => parseDecimal(v, feed.numberFormat));
-      const date = (field: CanonicalField) => convert(field, text(field), parseDate);
-      return { fail, text, required, decimal, date, convert };
-    };
-
-    const top = reader(raw.fields, raw.line);
+    top.use(raw.fields, raw.line, file, raw.record);
     const id = top.required('id');
     if (id.length > MAX_ID_LENGTH) top.fail('id', id, 'id-length', `is longer than ${MAX_ID_LENGTH} characters`);
     if (/[\u0000-\u001f\u007f]/.test(id)) top.fail('id', id, 'id-chars', 'contains control characters');
@@ -82,65 +137,32 @@ export function createMapper(feed: FeedConfig, ctx: MapperContext): (raw: RawRec
     const isCredit = kind === 'credit' || (creditValues !== undefined && feed.credit !== undefined && creditValues.has(raw.fields[feed.credit.column]?.trim().toLowerCase() ?? ''));
     const recKind = isCredit ? 'credit' : kind;
     // Credit memos written with positive amounts (Business Central) are turned into negative ones.
-    const sign = isCredit && feed.creditSign === 'positive' ? (v: string | undefined) => (v === undefined ? v : negate(v)) : (v: string | undefined) => v;
+    const negative = isCredit && feed.creditSign === 'positive';
 
     let header: DocHeader | undefined;
     if (withHeader) {
-      const customer_no = top.required('customer_no');
-      if (!customerNo.test(customer_no)) {
-        top.fail('customer_no', customer_no, 'customer-no', 'is not a valid customer number', `customer numbers must match ${ctx.customerNoPattern} (customerNoPattern)`);
+      // Same document, same header values as the line before: the same header (and the same verdict on it).
+      if (last && last.id === id && last.kind === recKind && headerColumns.every((c, i) => raw.fields[c] === last!.values[i])) {
+        header = last.header;
+      } else {
+        header = mapHeader(id, negative);
+        last = { id, kind: recKind, values: headerColumns.map((c) => raw.fields[c]!), header };
       }
-      const currency = top.text('currency')?.toUpperCase() ?? defaultCurrency;
-      if (!/^[A-Z]{3}$/.test(currency)) top.fail('currency', currency, 'currency', 'is not an ISO 4217 code', 'use three letters such as SEK, EUR, NOK');
-      const address = (prefix: 'customer' | 'delivery'): Address => {
-        const f = (name: string) => top.text(`${prefix}.${name}` as CanonicalField);
-        const country = top.convert(`${prefix}.country` as CanonicalField, f('country'), (v) => resolveCountry(v, ctx.locale));
-        return compact({
-          company: f('company'),
-          reference: f('reference'),
-          address: f('address'),
-          address2: f('address2'),
-          zipcode: f('zipcode'),
-          ziparea: f('ziparea'),
-          country: country?.name,
-          country_iso: country?.iso3,
-        });
-      };
-      const orderNo = top.text('order_no');
-      const tracking = top.text('tracking_id');
-      header = compact({
-        id,
-        customer_no,
-        date: top.date('date') as string,
-        due_date: top.date('due_date'),
-        payment_status: top.text('payment_status'),
-        reference: top.text('reference'),
-        po_number: top.text('po_number'),
-        comment: top.text('comment'),
-        currency,
-        total: sign(top.decimal('total')),
-        shipping_cost: sign(top.decimal('shipping_cost')),
-        customer: { ...address('customer'), no: customer_no },
-        delivery: address('delivery'),
-        order_nos: orderNo ? orderNo.split(/[,;]/).map((s) => s.trim()).filter(Boolean) : undefined,
-        tracking_ids: tracking ? [...new Set(tracking.split(/[,;\s]+/).filter(Boolean))] : undefined,
-        carrier: top.text('carrier'),
-      });
     }
 
     const lines: DocLine[] = [];
     if (withLines) {
       const sources = raw.lines ?? [{ line: raw.line, fields: raw.fields }];
       for (const l of sources) {
-        const r = reader(l.fields, l.line);
+        const r = row.use(l.fields, l.line, file, raw.record);
         const line = compact<DocLine>({
           no: r.text('line.no'),
           model: r.text('line.model'),
           name: r.text('line.name'),
-          quantity: sign(r.decimal('line.quantity') ?? (r.required('line.quantity') as never))!,
+          quantity: negateIf(negative, r.decimal('line.quantity') ?? (r.required('line.quantity') as never))!,
           price: r.decimal('line.price'),
           discount: r.decimal('line.discount'),
-          row_total: sign(r.decimal('line.row_total')),
+          row_total: negateIf(negative, r.decimal('line.row_total')),
           vat_rate: r.decimal('line.vat_rate'),
           delivered: r.decimal('line.delivered'),
           remaining: r.decimal('line.remaining'),
@@ -154,7 +176,42 @@ export function createMapper(feed: FeedConfig, ctx: MapperContext): (raw: RawRec
     }
     return { kind: recKind, id, header, lines, deleted: false, source };
   };
+
+  function mapHeader(id: string, negative: boolean): DocHeader {
+    const customer_no = top.required('customer_no');
+    if (!customerNo.test(customer_no)) {
+      top.fail('customer_no', customer_no, 'customer-no', 'is not a valid customer number', `customer numbers must match ${ctx.customerNoPattern} (customerNoPattern)`);
+    }
+    const currency = top.text('currency')?.toUpperCase() ?? defaultCurrency;
+    if (!/^[A-Z]{3}$/.test(currency)) top.fail('currency', currency, 'currency', 'is not an ISO 4217 code', 'use three letters such as SEK, EUR, NOK');
+    const orderNo = top.text('order_no');
+    const tracking = top.text('tracking_id');
+    return compact({
+      id,
+      customer_no,
+      date: top.date('date') as string,
+      due_date: top.date('due_date'),
+      payment_status: top.text('payment_status'),
+      reference: top.text('reference'),
+      po_number: top.text('po_number'),
+      comment: top.text('comment'),
+      currency,
+      total: negateIf(negative, top.decimal('total')),
+      shipping_cost: negateIf(negative, top.decimal('shipping_cost')),
+      customer: { ...top.address('customer'), no: customer_no },
+      delivery: top.address('delivery'),
+      order_nos: orderNo ? orderNo.split(/[,;]/).map((s) => s.trim()).filter(Boolean) : undefined,
+      tracking_ids: tracking ? [...new Set(tracking.split(/[,;\s]+/).filter(Boolean))] : undefined,
+      carrier: top.text('carrier'),
+    });
+  }
 }
+
+const ADDRESS_PARTS = ['company', 'reference', 'address', 'address2', 'zipcode', 'ziparea', 'country'] as const;
+const ADDRESS_FIELDS = {
+  customer: Object.fromEntries(ADDRESS_PARTS.map((p) => [p, `customer.${p}`])) as Record<(typeof ADDRESS_PARTS)[number], CanonicalField>,
+  delivery: Object.fromEntries(ADDRESS_PARTS.map((p) => [p, `delivery.${p}`])) as Record<(typeof ADDRESS_PARTS)[number], CanonicalField>,
+};
 
 function negate(v: string): string {
   return v.startsWith('-') ? v.slice(1) : v === '0' || /^0(\.0+)?$/.test(v) ? v : `-${v}`;
