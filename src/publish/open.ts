@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { targetOf, type Config } from '../config/types.ts';
 import { CloudFrontInvalidator, type CloudFrontLike } from './invalidate.ts';
 import { LocalTarget } from './local.ts';
-import { createS3Client, S3Target } from './s3.ts';
+import { createS3Client, MIB, S3Target } from './s3.ts';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Target } from './target.ts';
 
@@ -51,6 +51,8 @@ export function openTarget(cfg: Readonly<Config>, log: Logger, deps: TargetDeps 
     gzip: s3.gzip,
     cacheControl: cfg.publish.cacheControl,
     concurrency: cfg.publish.concurrency,
+    multipartThreshold: s3.multipartThresholdMiB * MIB,
+    partSize: s3.partSizeMiB * MIB,
     log,
     ...(invalidator ? { onPublished: async (changed: string[]) => void (await invalidator.invalidate(changed)) } : {}),
   });

@@ -33,6 +33,8 @@ test('the local directory stays the default target; publish and s3 settings get 
     maxAttempts: 5,
     connectTimeoutMs: 5000,
     requestTimeoutMs: 30000,
+    multipartThresholdMiB: 16,
+    partSizeMiB: 8,
     invalidation: { enabled: false, maxPathsPerCustomer: 10 },
   });
   assert.ok(openTarget(cfg, silent()) instanceof LocalTarget);

@@ -13,7 +13,10 @@ export const SAMPLES = path.resolve('samples/exports');
 /** The bundled sample config with every path in `dir` and the given target/s3/publish settings. */
 export function sampleConfigFile(dir: string, overrides: Record<string, unknown>): string {
   const raw = parse(readFileSync('samples/vendre-pull.yaml', 'utf8')) as Record<string, unknown>;
-  Object.assign(raw, { state: 'state.db', target: 'public', folders: { drop: 'inbox', archive: 'archive', quarantine: 'quarantine' } }, overrides);
+  // PDFs on an s3:// target need signed links; local and S3 apps sign alike so their trees compare byte for byte.
+  process.env.VP_TEST_PDF_LINK_SECRET ??= 'test-only-pdf-link-secret-0123456789';
+  const pdfLinks = { secrets: [{ env: 'VP_TEST_PDF_LINK_SECRET' }] };
+  Object.assign(raw, { state: 'state.db', target: 'public', folders: { drop: 'inbox', archive: 'archive', quarantine: 'quarantine' }, pdfLinks }, overrides);
   return writeBytes(dir, 'vendre-pull.yaml', stringify(raw));
 }
 

@@ -52,6 +52,8 @@ export class S3Proxy {
   faults: FaultShares;
   /** S3 keys for which a DeleteObjects answer reports a per-key error (after the server deleted them). */
   deleteErrors = new Set<string>();
+  /** Picks the fault for one request before the seeded shares do, for a test aiming at one request (e.g. one part of a multipart upload). */
+  faultFor?: (req: SeenRequest) => FaultKind | undefined;
   url = '';
   private readonly opts: ProxyOptions;
   private readonly server: http.Server;
@@ -114,11 +116,12 @@ export class S3Proxy {
     const url = req.url ?? '/';
     const kind = classify(method, url);
     this.counts[kind]++;
-    this.seen.push({ kind, method, url, headers: req.headers });
+    const seen: SeenRequest = { kind, method, url, headers: req.headers };
+    this.seen.push(seen);
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks);
-    const fault = this.pickFault(kind, method, url);
+    const fault = this.faultFor?.(seen) ?? this.pickFault(kind, method, url);
     if (fault) this.injected[fault]++;
     if (fault === 'error500') return s3Error(res, 500, 'InternalError', 'We encountered an internal error. Please try again.');
     if (fault === 'slowDown') return s3Error(res, 503, 'SlowDown', 'Please reduce your request rate.');
