@@ -4,8 +4,9 @@ import type { App } from './app.ts';
 import { DataError, ErrorCodes, FileRejected } from './errors.ts';
 import { archiveDir, feedFor, moveNoClobber, sha256File, writeReport } from './inbox/files.ts';
 import { pdfFor } from './inbox/pdfs.ts';
-import { drainOutbox, type DrainEvent, type DrainStats } from './publish/drain.ts';
-import { planCustomers, type PlanStats } from './publish/plan.ts';
+import { publishDirty } from './publish/cycle.ts';
+import type { DrainEvent, DrainStats } from './publish/drain.ts';
+import type { PlanStats } from './publish/plan.ts';
 import { readRecords } from './readers/index.ts';
 import { applyFile, type ApplyResult } from './store/apply.ts';
 
@@ -83,7 +84,6 @@ export async function processFile(app: App, file: string, opts: ProcessOptions):
         const owner = app.store.upsertPdf(pdf.kind, pdf.id, { path: blob, sha256, size }, name);
         if (owner) app.store.markDirty(owner);
         else log.warn({ kind: pdf.kind, id: pdf.id }, 'PDF waits for its document (status lists it until the document arrives)');
-        if (opts.publish) report.plan = planCustomers(app.publishContext(), app.store.dirtyCustomers());
         if (record) fileSeq = app.store.recordFileRow({ name, feed: 'pdf', sha256, size, outcome: 'ingested', records: 1, moved_to: null, error: null });
       });
       report.outcome = 'ingested';
@@ -127,7 +127,6 @@ export async function processFile(app: App, file: string, opts: ProcessOptions):
           signal: opts.signal,
           beforeCommit: (result) => {
             if (opts.dryRun) return;
-            if (opts.publish) report.plan = planCustomers(app.publishContext(), app.store.dirtyCustomers());
             if (record) {
               fileSeq = app.store.recordFileRow({ name, feed: feed.name, sha256, size, outcome: 'ingested', records: result.records, moved_to: null, error: null });
             }
@@ -136,7 +135,7 @@ export async function processFile(app: App, file: string, opts: ProcessOptions):
         report.outcome = 'ingested';
         progress?.({ bytes: size, size, records: report.result.records });
         const { skipped, ...counts } = report.result;
-        log.info({ feed: feed.name, ...counts, skipped: skipped.length, queued: report.plan?.queued, ms: Date.now() - started }, opts.dryRun ? 'file is valid' : 'file applied');
+        log.info({ feed: feed.name, ...counts, skipped: skipped.length, ms: Date.now() - started }, opts.dryRun ? 'file is valid' : 'file applied');
         for (const e of skipped) log.warn({ feed: feed.name, code: e.code, ...e.context }, `record skipped: ${e.message}`);
       } catch (err) {
         if (!(err instanceof FileRejected)) throw err;
@@ -149,10 +148,15 @@ export async function processFile(app: App, file: string, opts: ProcessOptions):
   if (opts.dryRun) return report;
 
   if (report.outcome === 'ingested' && opts.publish) {
-    report.publish = await drainOutbox(app.store, app.target, log, { signal: opts.drainSignal, onEntry: opts.onDrain });
-    if (report.publish.remaining > 0) {
+    // The records are committed and their customers marked dirty: publishing can stop anywhere and resume.
+    const started = Date.now();
+    const s = await publishDirty({ ...app.publishContext(), signal: opts.drainSignal, onDrain: opts.onDrain });
+    report.plan = { customers: s.customers, queued: s.planned, unchanged: s.unchanged, invalid: s.invalid };
+    report.publish = { written: s.written, deleted: s.deleted, failed: s.failed, remaining: s.remaining };
+    log.info({ feed: report.feed, customers: s.customers, written: s.written, deleted: s.deleted, unchanged: s.unchanged, invalid: s.invalid, ms: Date.now() - started }, 'published');
+    if (s.remaining > 0) {
       report.pending = true;
-      log.warn({ remaining: report.publish.remaining, failed: report.publish.failed }, 'not archived yet: the outbox is not drained; retried on the next cycle');
+      log.warn({ remaining: s.remaining, failed: s.failed }, 'not archived yet: publishing did not finish (outbox or customers waiting); retried on the next cycle');
       return report;
     }
   }

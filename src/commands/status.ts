@@ -103,7 +103,8 @@ export function formatStatus(s: Status): string {
     `documents      ${s.documents.orders} orders, ${s.documents.invoices} invoices, ${s.documents.credit_invoices} credit invoices, ${s.documents.customers} customers` +
       (s.documents.orphan_line_sets ? `, ${s.documents.orphan_line_sets} line sets waiting for their header` : ''),
     `published      ${s.published.objects} objects: ${s.published.orders} orders, ${s.published.invoices} invoices, ${s.published.order_lists + s.published.invoice_lists} list pages`,
-    `outbox         ${s.outbox.depth} waiting${s.outbox.failing ? `, ${s.outbox.failing} failing (last error: ${s.outbox.last_error})` : ''}`,
+    `outbox         ${s.outbox.depth} waiting${s.outbox.failing ? `, ${s.outbox.failing} failing (last error: ${s.outbox.last_error})` : ''}` +
+      (s.dirty_customers ? `; ${s.dirty_customers} customers to render and publish` : ''),
     `files          ${s.files.ingested} ingested, ${s.files.rejected} rejected, ${s.files.duplicate} duplicates`,
     `inbox          ${s.inbox.length ? `${s.inbox.length} waiting: ${s.inbox.slice(0, 10).join(', ')}` : '(empty)'}`,
     `quarantine     ${s.quarantine.count ? `${s.quarantine.count} file(s); newest: ${s.quarantine.newest?.error ?? '?'}` : '(empty)'}`,

@@ -32,64 +32,111 @@ export function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/** One object the target must change: a put (bytes in memory or in a file) or a delete. */
+export interface Change {
+  key: string;
+  customer: string;
+  op: 'put' | 'delete';
+  /** 0 documents (and their PDFs), 1 lists (after the documents they point to), 2 deletes (last). */
+  phase: 0 | 1 | 2;
+  sha256?: string;
+  body?: Buffer;
+  /** A PDF: streamed from where it is kept, never loaded whole. */
+  path?: string;
+  /** Bytes of a put. */
+  size?: number;
+  contentType?: string;
+}
+
+/** What one customer's objects must become, decided against the manifest and what is queued. */
+export interface CustomerPlan {
+  customer: string;
+  changes: Change[];
+  /** Queued keys that need nothing any more (their new bytes equal the manifest, or the document is gone). */
+  withdraw: string[];
+  /** Documents that failed their schema: not published (their published version, if any, stays). */
+  invalid: Array<{ key: string; message: string; source: { file: string; line: number } }>;
+  unchanged: number;
+}
+
 /**
- * Decides what the target must become for every dirty customer and queues it in the outbox. Runs
- * inside the caller's transaction (the ingest of a file), so records, decisions and the clearing of
- * the dirty marks commit together or not at all. Pure apart from the store: nothing leaves the process.
- *
- * The baseline is the manifest overlaid with what is already queued: a key whose new bytes equal the
- * manifest needs nothing (and any queued change for it is withdrawn); otherwise a put replaces
- * whatever was queued. A document that fails its schema is not queued (its published version, if
- * any, stays) and is reported with the source file and line.
+ * Renders one customer and decides what changes. Reads the store, writes nothing. The baseline is
+ * the manifest overlaid with what is already queued: a key whose new bytes equal the manifest needs
+ * nothing (and any queued change for it is withdrawn); otherwise a put replaces whatever was queued.
+ * A document that fails its schema is not published and is reported with the source file and line.
+ */
+export function planCustomer(ctx: PlanContext, customer: string, queued: ReadonlyMap<string, string | null>): CustomerPlan {
+  const { store, log } = ctx;
+  const plan: CustomerPlan = { customer, changes: [], withdraw: [], invalid: [], unchanged: 0 };
+  const { documents: docs, files } = renderCustomer(customer, store.customerDocs(customer), ctx.render);
+  const manifest = store.manifestOf(customer);
+  const keep = new Set<string>();
+  for (const doc of docs) {
+    keep.add(doc.key);
+    const problem = ctx.validate(doc.type, doc.body);
+    if (problem) {
+      log.error({ code: 'VP_ERR_SCHEMA', feed: ctx.feedOf?.(doc.source.file), customer, key: doc.key, file: doc.source.file, line: doc.source.line }, `not published: ${problem} (from ${doc.source.file}:${doc.source.line})`);
+      plan.invalid.push({ key: doc.key, message: problem, source: doc.source });
+      continue;
+    }
+    const bytes = serialize(doc.body);
+    const sha = sha256(bytes);
+    if (manifest.get(doc.key) === sha) {
+      if (queued.has(doc.key)) plan.withdraw.push(doc.key);
+      plan.unchanged++;
+    } else if (queued.get(doc.key) !== sha) {
+      const phase = doc.type === 'order' || doc.type === 'invoice' || doc.type === 'credit' ? 0 : 1;
+      plan.changes.push({ key: doc.key, customer, op: 'put', phase, sha256: sha, body: bytes, size: bytes.length, contentType: JSON_TYPE });
+    }
+  }
+  // PDFs go out with the documents that link to them (phase 0), streamed from where they are kept.
+  for (const f of files) {
+    keep.add(f.key);
+    if (manifest.get(f.key) === f.sha256) {
+      if (queued.has(f.key)) plan.withdraw.push(f.key);
+      plan.unchanged++;
+    } else if (queued.get(f.key) !== f.sha256) {
+      plan.changes.push({ key: f.key, customer, op: 'put', phase: 0, sha256: f.sha256, path: f.path, size: f.size, contentType: f.contentType });
+    }
+  }
+  for (const key of manifest.keys()) {
+    if (!keep.has(key) && !(queued.has(key) && queued.get(key) === null)) plan.changes.push({ key, customer, op: 'delete', phase: 2 });
+  }
+  // A put queued for a document that no longer exists, and never reached the target: withdraw it.
+  for (const key of queued.keys()) if (!keep.has(key) && !manifest.has(key)) plan.withdraw.push(key);
+  return plan;
+}
+
+/** Queues a change in the outbox (the drain sends it). */
+export function queueChange(store: Store, c: Change): void {
+  if (c.op === 'delete') store.queueDelete(c.key, c.customer);
+  else if (c.path !== undefined) store.queuePutFile(c.key, c.customer, c.phase as 0 | 1, c.sha256!, c.path, c.contentType!);
+  else store.queuePut(c.key, c.customer, c.phase as 0 | 1, c.sha256!, c.body!, c.contentType!);
+}
+
+/** Records a customer's schema problems of this cycle (for status) and clears its dirty mark. */
+export function settleCustomer(store: Store, plan: CustomerPlan): void {
+  store.clearPublishErrors(plan.customer);
+  for (const e of plan.invalid) store.setPublishError(e.key, plan.customer, e.message, e.source);
+  store.clearDirty(plan.customer);
+}
+
+/**
+ * Decides what the target must become for the given customers and queues it in the outbox, in the
+ * caller's transaction. Pure apart from the store: nothing leaves the process. (The daemon publishes
+ * through publishDirty, which sends directly and queues only what failed; this is the queue-only form.)
  */
 export function planCustomers(ctx: PlanContext, customers: readonly string[], onProgress?: (done: number, total: number) => void): PlanStats {
   const stats: PlanStats = { customers: 0, queued: 0, unchanged: 0, invalid: 0 };
-  const { store, log } = ctx;
+  const { store } = ctx;
   for (const customer of customers) {
-    const { documents: docs, files } = renderCustomer(customer, store.customerDocs(customer), ctx.render);
-    const manifest = store.manifestOf(customer);
-    const queued = store.queuedOf(customer);
-    const keep = new Set<string>();
-    store.clearPublishErrors(customer);
-    for (const doc of docs) {
-      keep.add(doc.key);
-      const problem = ctx.validate(doc.type, doc.body);
-      if (problem) {
-        stats.invalid++;
-        log.error({ code: 'VP_ERR_SCHEMA', feed: ctx.feedOf?.(doc.source.file), customer, key: doc.key, file: doc.source.file, line: doc.source.line }, `not published: ${problem} (from ${doc.source.file}:${doc.source.line})`);
-        store.setPublishError(doc.key, customer, problem, doc.source);
-        continue;
-      }
-      const bytes = serialize(doc.body);
-      const sha = sha256(bytes);
-      if (manifest.get(doc.key) === sha) {
-        if (queued.has(doc.key)) store.unqueue(doc.key);
-        stats.unchanged++;
-      } else if (queued.get(doc.key) !== sha) {
-        store.queuePut(doc.key, customer, doc.type === 'order' || doc.type === 'invoice' || doc.type === 'credit' ? 0 : 1, sha, bytes, JSON_TYPE);
-        stats.queued++;
-      }
-    }
-    // PDFs go out with the documents that link to them (phase 0), streamed from where they are kept.
-    for (const f of files) {
-      keep.add(f.key);
-      if (manifest.get(f.key) === f.sha256) {
-        if (queued.has(f.key)) store.unqueue(f.key);
-        stats.unchanged++;
-      } else if (queued.get(f.key) !== f.sha256) {
-        store.queuePutFile(f.key, customer, 0, f.sha256, f.path, f.contentType);
-        stats.queued++;
-      }
-    }
-    for (const key of manifest.keys()) {
-      if (!keep.has(key) && !(queued.has(key) && queued.get(key) === null)) {
-        store.queueDelete(key, customer);
-        stats.queued++;
-      }
-    }
-    // A put queued for a document that no longer exists, and never reached the target: withdraw it.
-    for (const key of queued.keys()) if (!keep.has(key) && !manifest.has(key)) store.unqueue(key);
-    store.clearDirty(customer);
+    const plan = planCustomer(ctx, customer, store.queuedOf(customer));
+    for (const c of plan.changes) queueChange(store, c);
+    for (const key of plan.withdraw) store.unqueue(key);
+    settleCustomer(store, plan);
+    stats.queued += plan.changes.length;
+    stats.unchanged += plan.unchanged;
+    stats.invalid += plan.invalid.length;
     stats.customers++;
     onProgress?.(stats.customers, customers.length);
   }

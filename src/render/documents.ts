@@ -39,6 +39,7 @@ export interface PublishedFile {
   key: string;
   path: string;
   sha256: string;
+  size: number;
   contentType: string;
 }
 
@@ -66,7 +67,7 @@ export function renderCustomer(customerNo: string, docs: StoredDoc[], opts: Rend
   for (const d of sorted) {
     const list = listOf(d.kind);
     documents.push({ key: documentKey(customerNo, list, d.id), type: d.kind, body: renderDocument(d, opts), source: d.source });
-    if (d.pdf) files.push({ key: pdfKey(customerNo, list, d.id), path: d.pdf.path, sha256: d.pdf.sha256, contentType: 'application/pdf' });
+    if (d.pdf) files.push({ key: pdfKey(customerNo, list, d.id), path: d.pdf.path, sha256: d.pdf.sha256, size: d.pdf.size, contentType: 'application/pdf' });
   }
   const lists: Array<[ListKind, StoredDoc[]]> = [
     ['orders', sorted.filter((d) => d.kind === 'order')],

@@ -417,6 +417,15 @@ export class Store {
       .all(limit);
   }
 
+  /** Does the manifest have the key (the target holds an earlier version a cache may have)? */
+  hasManifest(key: string): boolean {
+    return this.sql('SELECT 1 FROM manifest WHERE key = ?').pluck().get(key) !== undefined;
+  }
+
+  dirtyCount(): number {
+    return this.sql('SELECT count(*) FROM dirty').pluck().get() as number;
+  }
+
   outboxDepth(): number {
     return this.sql('SELECT count(*) FROM outbox').pluck().get() as number;
   }

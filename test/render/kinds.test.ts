@@ -108,7 +108,7 @@ test('packages: every built-in carrier gives an https tracking link with the id 
 test('a document with a PDF links to it on the CDN and publishes the file beside its JSON', () => {
   const r = render([doc('invoice', 'F 1', '2025-01-01', [{ quantity: '1', price: '1' }], {}, { path: '/blobs/abc.pdf', sha256: 'abc', size: 10 })]);
   assert.equal(r.get('customers/C1/invoices/F~201.json')!.pdf_link, 'https://historik.example.se/v1/customers/C1/invoices/F~201.pdf');
-  assert.deepEqual(r.files, [{ key: 'customers/C1/invoices/F~201.pdf', path: '/blobs/abc.pdf', sha256: 'abc', contentType: 'application/pdf' }]);
+  assert.deepEqual(r.files, [{ key: 'customers/C1/invoices/F~201.pdf', path: '/blobs/abc.pdf', sha256: 'abc', size: 10, contentType: 'application/pdf' }]);
 });
 
 test('currencies per document: SEK, EUR, NOK, DKK', () => {
