@@ -1,8 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { access, constants, copyFile, mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir as mkdirCallback, rename as renameCallback, stat as statCallback, writeFile as writeFileCallback, type Stats } from 'node:fs';
+import { access, constants, copyFile, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { cacheControlFor, contentTypeFor, type CacheControlPolicy } from './objects.ts';
-import type { ListedObject, PutOptions, StoredObject, Target } from './target.ts';
+import type { ListedObject, ObjectVersion, OpenedObject, PutOptions, StoredObject, Target } from './target.ts';
 
 /**
  * A local directory as the publish target (the embedded default, and what `serve` reads).
@@ -44,7 +46,7 @@ export class LocalTarget implements Target {
   }
 
   async put(key: string, body: Buffer, _opts: PutOptions): Promise<void> {
-    await this.atomically(key, (tmp) => writeFile(tmp, body));
+    await this.atomically(key, (tmp) => writeFileCb(tmp, body));
   }
 
   async putFile(key: string, source: string, _opts: PutOptions): Promise<void> {
@@ -52,26 +54,53 @@ export class LocalTarget implements Target {
   }
 
   /** Writes to a temporary name beside the tree, then renames into place: readers never see half a file. */
-  private async atomically(key: string, write: (tmp: string) => Promise<void>): Promise<void> {
+  private async atomically(key: string, write: (tmp: string) => Promise<void>, again = true): Promise<void> {
     const file = this.pathOf(key);
     await this.ensureDir(path.dirname(file));
     await this.ensureDir(this.tmpDir);
-    const tmp = path.join(this.tmpDir, `${process.pid}.${randomBytes(6).toString('hex')}`);
+    // pid first: check() removes what a dead process left; then this instance and a counter (no random bytes per file).
+    const tmp = path.join(this.tmpDir, `${process.pid}.${this.instance}.${++this.seq}`);
     try {
       await write(tmp);
-      await rename(tmp, file);
+      await renameCb(tmp, file);
     } catch (err) {
       await rm(tmp, { force: true });
+      if (again && isMissing(err)) {
+        // A folder this process made was removed behind it (by hand, a clean-up): forget what was made, once.
+        this.made.clear();
+        return this.atomically(key, write, false);
+      }
       throw err;
     }
   }
 
-  /** mkdir once per directory and process: a publish writes thousands of files into few folders. */
-  private readonly made = new Set<string>();
-  private async ensureDir(dir: string): Promise<void> {
-    if (this.made.has(dir)) return;
-    await mkdir(dir, { recursive: true });
-    this.made.add(dir);
+  private readonly instance = randomBytes(4).toString('hex');
+  private seq = 0;
+
+  /**
+   * mkdir once per directory and process, parent first, one syscall each (a recursive mkdir of a new
+   * customer's `orders/years/2025/pages` probes every level): a first publish creates tens of
+   * thousands of folders. Concurrent writes into one new folder share its promise.
+   */
+  private readonly made = new Map<string, Promise<void>>();
+  private ensureDir(dir: string): Promise<void> {
+    let made = this.made.get(dir);
+    if (!made) {
+      const parent = path.dirname(dir);
+      made = (parent === dir || dir === this.root || dir === this.tmpDir ? mkdir(dir, { recursive: true }) : this.ensureDir(parent).then(() => mkdirCb(dir)))
+        .then(
+          () => undefined,
+          (err: NodeJS.ErrnoException) => {
+            if (err.code !== 'EEXIST') throw err;
+          },
+        )
+        .catch((err: unknown) => {
+          this.made.delete(dir);
+          throw err;
+        });
+      this.made.set(dir, made);
+    }
+    return made;
   }
 
   async delete(keys: string[]): Promise<void> {
@@ -111,27 +140,84 @@ export class LocalTarget implements Target {
   }
 
   async get(key: string): Promise<StoredObject | undefined> {
-    const file = this.pathOf(key);
-    let body: Buffer;
-    let mtime: Date;
+    const opened = await this.open(key);
+    if (!opened) return undefined;
     try {
-      [body, { mtime }] = await Promise.all([readFile(file), stat(file)]);
+      return await opened.read();
+    } finally {
+      await opened.close();
+    }
+  }
+
+  /** One stat: what `serve` checks before answering from the bytes it keeps (on every request, hence the callback API: a third less CPU than fs/promises). */
+  async version(key: string): Promise<ObjectVersion | undefined> {
+    try {
+      const st = await statQuick(this.pathOf(key));
+      return st.isFile() ? versionOf(st) : undefined;
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return undefined;
+      if (isMissing(err)) return undefined;
       throw err;
     }
-    const sha256 = createHash('sha256').update(body).digest('hex');
+  }
+
+  /** The file opened once: its stat, bytes, stream and digest all come from that one inode, whatever a publish renames over the name meanwhile. */
+  async open(key: string): Promise<OpenedObject | undefined> {
+    let fh: FileHandle;
+    try {
+      fh = await open(this.pathOf(key), 'r');
+    } catch (err) {
+      if (isMissing(err)) return undefined;
+      throw err;
+    }
+    let st: Stats;
+    try {
+      st = await fh.stat();
+    } catch (err) {
+      await fh.close();
+      throw err;
+    }
+    if (!st.isFile()) {
+      await fh.close();
+      return undefined;
+    }
+    const contentType = contentTypeFor(key);
+    const cacheControl = this.cacheControl ? cacheControlFor(key, this.cacheControl) : undefined;
+    const fromStart = () => fh.createReadStream({ start: 0, autoClose: false, emitClose: false });
     return {
-      body,
-      contentType: contentTypeFor(key),
-      etag: `"${sha256}"`,
-      ...(this.cacheControl ? { cacheControl: cacheControlFor(key, this.cacheControl) } : {}),
-      size: body.length,
-      lastModified: mtime,
-      sha256,
+      ...versionOf(st),
+      contentType,
+      ...(cacheControl ? { cacheControl } : {}),
+      read: async () => {
+        const body = await fh.readFile();
+        const sha256 = createHash('sha256').update(body).digest('hex');
+        return { body, contentType, etag: `"${sha256}"`, ...(cacheControl ? { cacheControl } : {}), size: body.length, lastModified: st.mtime, sha256 };
+      },
+      digest: async () => {
+        const hash = createHash('sha256');
+        for await (const chunk of fromStart()) hash.update(chunk as Buffer);
+        const sha256 = hash.digest('hex');
+        return { etag: `"${sha256}"`, sha256 };
+      },
+      stream: fromStart,
+      close: () => fh.close(),
     };
   }
+}
+
+const statQuick = promisify(statCallback);
+// The callback API through promisify: per call, a good part less CPU than fs/promises (no FileHandle), which shows when a publish writes 100,000 files.
+const writeFileCb = promisify(writeFileCallback);
+const renameCb = promisify(renameCallback);
+const mkdirP = promisify(mkdirCallback);
+const mkdirCb = (dir: string): Promise<unknown> => mkdirP(dir);
+
+function versionOf(st: Stats): ObjectVersion {
+  return { version: `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`, size: st.size, lastModified: st.mtime, changedMs: st.ctimeMs };
+}
+
+function isMissing(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR';
 }
 
 /** Temporary files are named after their writer's pid: only those of dead processes are debris. */

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { LocalTarget } from '../../src/publish/local.ts';
 import { tmpDir } from '../helpers.ts';
 
@@ -44,4 +46,19 @@ test('LocalTarget.get returns bytes, type, ETag, cache lifetime, size and mtime,
   assert.equal(await t.get('customers/C1/orders/1.json'), undefined);
   const empty = new LocalTarget(tmpDir('vp-local'), 'v1');
   for await (const o of empty.list()) assert.fail(`nothing to list, got ${o.key}`);
+});
+
+test('LocalTarget.put: concurrent writes into new nested folders all land; a folder removed behind the writer is made again', async () => {
+  const root = tmpDir('vp-local-dirs');
+  const t = new LocalTarget(root, 'v1', { cacheControl: { document: 'max-age=300', list: 'max-age=60' } });
+  await t.check();
+  const keys = Array.from({ length: 300 }, (_, i) => `customers/C${i % 7}/orders/years/${2020 + (i % 3)}/pages/${i}.json`);
+  await Promise.all(keys.map((k) => t.put(k, Buffer.from(k), { contentType: 'application/json; charset=utf-8', sha256: sha(Buffer.from(k)) })));
+  for (const k of keys) assert.equal((await t.get(k))?.body.toString(), k);
+
+  rmSync(path.join(root, 'v1', 'customers', 'C1'), { recursive: true });
+  const again = 'customers/C1/orders/years/2020/pages/1.json';
+  await t.put(again, Buffer.from('x'), { contentType: 'application/json; charset=utf-8', sha256: sha(Buffer.from('x')) });
+  assert.equal((await t.get(again))?.body.toString(), 'x');
+  assert.deepEqual(readdirSync(path.join(root, '.tmp')), [], 'no temporary file left behind');
 });
