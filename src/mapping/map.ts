@@ -217,8 +217,13 @@ function negate(v: string): string {
   return v.startsWith('-') ? v.slice(1) : v === '0' || /^0(\.0+)?$/.test(v) ? v : `-${v}`;
 }
 
-/** Drops undefined keys so stored JSON (and so rendered output) does not depend on how a field was absent. */
+/**
+ * Drops undefined keys so stored JSON (and so rendered output) does not depend on how a field was
+ * absent. Copies instead of `delete`: a deleted key turns an object into a slow dictionary, and
+ * these objects are stringified once per line. Key order is kept (stored digests depend on it).
+ */
 function compact<T extends object>(obj: T): T {
-  for (const k of Object.keys(obj) as Array<keyof T>) if (obj[k] === undefined) delete obj[k];
-  return obj;
+  const out: Record<string, unknown> = {};
+  for (const k in obj) if (obj[k] !== undefined) out[k] = obj[k];
+  return out as T;
 }
