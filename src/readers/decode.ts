@@ -50,12 +50,15 @@ export class LineCounter {
     this.afterCR = false;
     const start = i;
     let lastBreak = -1;
-    const cr = text.indexOf('\r', i);
-    if (cr === -1 || cr >= to) {
+    // Searches stay inside [i, to): text.indexOf(c, i) would run on to the end of `text`, and the XML
+    // reader feeds its buffer piece by piece (one call per record and line element), which made
+    // LF-only and single-line files quadratic in the buffer size. A slice of a flat string is a view.
+    const part = i === 0 && to === text.length ? text : text.slice(i, to);
+    if (part.indexOf('\r') === -1) {
       // Fast path for LF-only text: indexOf is much faster than a char loop.
-      for (let nl = text.indexOf('\n', i); nl !== -1 && nl < to; nl = text.indexOf('\n', nl + 1)) {
+      for (let nl = part.indexOf('\n'); nl !== -1; nl = part.indexOf('\n', nl + 1)) {
         this.line++;
-        lastBreak = nl;
+        lastBreak = i + nl;
       }
     } else {
       for (; i < to; i++) {

@@ -4,7 +4,8 @@
  *
  * fast-xml-parser parses whole documents, so RecordCutter cuts the decoded text into chunks, one
  * record element each, and only those chunks reach the parser: never the prolog or a DOCTYPE.
- * Memory stays bounded by the largest record (limit: XML_MAX_RECORD_SIZE).
+ * Memory stays bounded by the largest record (limit: XML_MAX_RECORD_SIZE), also for a caller that
+ * keeps values: field values are copies, never views into the decoded text (see detach).
  *
  * RecordCutter is a small lexer, not a full XML parser. It knows comments, CDATA, processing
  * instructions, DOCTYPE, start/end tags (with quoted attribute values that may contain `>`) and keeps
@@ -93,7 +94,9 @@ type MarkupKind = 'comment' | 'cdata' | 'pi' | 'doctype' | 'end' | 'start';
 const ENTITY_DECL = /<!ENTITY/i;
 const NAME = /[^\s/>]+/y;
 /** First character of an XML name (approximation: ASCII letters, _ and :, and anything non-ASCII). */
-const NAME_START = /^[A-Za-z_:\u0080-\uFFFF]$/;
+const isNameStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 58 || c >= 0x80;
+/** The end of a start tag or the start of a quoted attribute value. */
+const TAG_END_OR_QUOTE = /[>"']/g;
 const END_TAG = /<\/([^\s>]+)\s*>/y;
 /** The references XML defines without a DTD. */
 const REFERENCE = /&(?:(amp|lt|gt|quot|apos)|#([0-9]+)|#x([0-9a-fA-F]+));/y;
@@ -236,7 +239,7 @@ export class RecordCutter {
     }
     if (next === '?') return this.until(lt, '?>', 2, 'pi', final);
     if (next === '/') return this.until(lt, '>', 2, 'end', final);
-    if (!NAME_START.test(next!)) {
+    if (!isNameStart(b.charCodeAt(lt + 1))) {
       const at = this.lineAt(lt);
       throw this.error('"<" not followed by a tag name (write &lt; in text)', at.line, at.column, 'xml-syntax');
     }
@@ -264,7 +267,7 @@ export class RecordCutter {
         quote = '';
         continue;
       }
-      const re = /[>"']/g;
+      const re = TAG_END_OR_QUOTE;
       re.lastIndex = i;
       const m = re.exec(b);
       if (!m) return this.needMore(lt, b.length, final, 'start');
@@ -394,10 +397,15 @@ export class RecordCutter {
     return m[0];
   }
 
-  /** Every `&` in buf[from, to) must start a predefined entity or a numeric reference to an XML character. */
+  /**
+   * Every `&` in buf[from, to) must start a predefined entity or a numeric reference to an XML character.
+   * The search stays inside [from, to): `buf.indexOf('&', from)` would run on to the end of the
+   * buffer on every text run and tag of a file without `&`, quadratic in the piece size.
+   */
   private checkReferences(from: number, to: number): void {
     const b = this.buf;
-    for (let amp = b.indexOf('&', from); amp !== -1 && amp < to; amp = b.indexOf('&', amp + 1)) {
+    for (let amp = from; amp < to; amp++) {
+      if (b.charCodeAt(amp) !== 38 /* & */) continue;
       REFERENCE.lastIndex = amp;
       const m = REFERENCE.exec(b);
       if (m && REFERENCE.lastIndex <= to) {
@@ -477,7 +485,8 @@ interface FlattenContext {
 
 /** Chunk -> RawRecord: validate (line numbers made absolute), parse, flatten. */
 function recordBuilder(file: string, recordName: string, linePath: string | undefined): (chunk: Chunk, record: number) => RawRecord {
-  const lineJPath = linePath ? `${recordName}.${linePath.split('/').join('.')}` : undefined;
+  const linePathFromRecord = linePath ? [recordName, ...linePath.split('/')] : undefined;
+  const lineName = linePathFromRecord?.at(-1);
   const parser = new XMLParser({
     ignoreAttributes: false,
     attributeNamePrefix: '@',
@@ -487,11 +496,14 @@ function recordBuilder(file: string, recordName: string, linePath: string | unde
     processEntities: true,
     htmlEntities: false,
     entityDecoder: XML_ENTITIES,
+    // Callbacks get the parser's path matcher, not a path string built for every element and text.
+    jPath: false,
     cdataPropName: false,
     ignorePiTags: true,
     ignoreDeclaration: true,
     // Line elements are always a list, even when there is one.
-    isArray: (_name, jpath, _leaf, isAttribute) => !isAttribute && lineJPath !== undefined && typeof jpath === 'string' && jpath === lineJPath,
+    isArray: (name, matcher, _leaf, isAttribute) =>
+      !isAttribute && name === lineName && typeof matcher === 'object' && matcher.getDepth() === linePathFromRecord!.length && sameList(matcher.toArray(), linePathFromRecord!),
   });
   return (chunk, record) => {
     const valid = XMLValidator.validate(chunk.text);
@@ -522,7 +534,19 @@ function recordBuilder(file: string, recordName: string, linePath: string | unde
 }
 
 function setFirst(fields: Record<string, string>, key: string, value: unknown): void {
-  if (!Object.hasOwn(fields, key)) setField(fields, key, String(value));
+  if (!Object.hasOwn(fields, key)) setField(fields, key, detach(String(value)));
+}
+
+/**
+ * A copy of `s` that keeps no larger string alive. fast-xml-parser returns CDATA text and attribute
+ * values as substrings of the record chunk, and V8 makes a substring of 13+ characters a view into
+ * its parent: the chunk, itself a view into the cutter's buffer of one 64 KiB decoded piece. A
+ * caller that keeps one such value per record (a product name in a map, a customer name in a set)
+ * would keep the whole file's text in memory. `(" " + s)` is a new flat string of s.length + 1;
+ * the slice is a view into that copy only. Shorter strings are always copied by V8.
+ */
+function detach(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
 }
 
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : [v]);

@@ -3,7 +3,8 @@
  * of what parsing that file costs at all.
  *
  *   node --import tsx test/bench/ingest.ts [--lines 1000000] [--customers 20000] [--lines-per-order 5]
- *        [--years 3] [--seed 20251130] [--format csv|xml] [--quick] [--profile] [--keep] [--regenerate] [--json]
+ *        [--years 3] [--seed 20251130] [--format csv|xml] [--quick] [--phases floor,ingest,...] [--profile] [--keep]
+ *        [--regenerate] [--json]
  *
  * The file goes to `.bench/` at the repo root (gitignored) and is reused when it is already there
  * with the same parameters. Each phase runs in its own child process (this script with `--phase`),
@@ -12,6 +13,9 @@
  *
  * Phases:
  *   floor         bare csv-parse, `columns: true`, after iconv-lite decoding: the least any CSV ingest pays.
+ *                 XML: streaming UTF-8 decode + naive indexOf cut at the record tag + one fast-xml-parser
+ *                 .parse per record chunk to a plain object; no validation, flattening or line numbers
+ *                 (xml-floor.ts says exactly what it leaves out).
  *   floor-arrays  the same with `columns: false` (what vendre-pull's reader asks csv-parse for).   [not with --quick]
  *   read          vendre-pull's reader alone (readRecords: decode, parse, field maps, line numbers). [not with --quick]
  *   map           reader + the feed's mapper (numbers, dates, countries), no store.             [not with --quick]
@@ -21,6 +25,14 @@
  *                 design) by hooks on app.publishContext and store.nextOutbox. Objects written are
  *                 counted at target.put.
  *   reingest      the same file again, in a new process on the same state: must write 0 objects.
+ *   floor-write   the other floor: the files the ingest wrote (same folders, same sizes), written again into a
+ *                 fresh folder the way any atomic writer must (temp file + rename, each folder made once,
+ *                 16 at a time), with no reading, mapping, storing or rendering. What a target of one file
+ *                 per document costs at least, next to the parser's floor.
+ *   delta         a file with ONE changed order (the file's first document, its reference edited: it shows in
+ *                 the document and in its customer's list pages), in a new process on the same state: the
+ *                 time from the file to the target, and the keys written (its document and the list pages
+ *                 that show it, nothing else).
  *
  * `--profile` runs the ingest phase under `node --cpu-prof`, prints the top self-time functions and
  * areas, and deletes the profile (kept under .bench/ with --keep). `--phase NAME --file F --dir D`
@@ -28,13 +40,16 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, createReadStream, mkdirSync, openSync, readSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { mkdir as mkdirCallback, rename as renameCallback, writeFile as writeFileCallback } from 'node:fs';
+import { promisify } from 'node:util';
 import { parse as parseCsv } from 'csv-parse';
+import pLimit from 'p-limit';
 import iconv from 'iconv-lite';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { openApp } from '../../src/app.ts';
@@ -46,14 +61,18 @@ import { createLogger } from '../../src/log.ts';
 import { createMapper } from '../../src/mapping/map.ts';
 import { processFile, type FileReport } from '../../src/pipeline.ts';
 import { readRecords } from '../../src/readers/index.ts';
+import { xmlFloor } from './xml-floor.ts';
 import { BENCH_DIR, REPO_ROOT, benchFileName, generate, isUpToDate, PARAM_OPTIONS, paramsFileOf, paramsFromArgs } from './generate.ts';
 
 const SCRIPT = fileURLToPath(import.meta.url);
+const mkdirP = promisify(mkdirCallback);
+const writeFileP = promisify(writeFileCallback);
+const renameP = promisify(renameCallback);
 const SAMPLE_CONFIG = path.join(REPO_ROOT, 'samples/vendre-pull.yaml');
 const RESULT_MARK = 'BENCH_RESULT ';
 
-type PhaseName = 'floor' | 'floor-arrays' | 'read' | 'map' | 'ingest' | 'reingest';
-const PHASES: readonly PhaseName[] = ['floor', 'floor-arrays', 'read', 'map', 'ingest', 'reingest'];
+type PhaseName = 'floor' | 'floor-arrays' | 'read' | 'map' | 'ingest' | 'reingest' | 'delta' | 'floor-write';
+const PHASES: readonly PhaseName[] = ['floor', 'floor-arrays', 'read', 'map', 'ingest', 'reingest', 'delta', 'floor-write'];
 
 interface PhaseResult {
   phase: PhaseName;
@@ -80,13 +99,15 @@ interface PhaseResult {
  */
 interface IngestDetail {
   outcome: string;
-  /** Wall time of each step, in order: apply, [plan + commit], publish/drain. */
+  /** Wall time of each step, in order: apply (with commit), publish. */
   steps: Array<[string, number]>;
   result: Record<string, number>;
   plan: Record<string, number>;
   publish: Record<string, number>;
   puts: number;
   deletes: number;
+  /** The first keys written (all of them for a small delta). */
+  written: string[];
   bytesWritten: number;
   targetRoot: string;
   state: string;
@@ -147,6 +168,7 @@ async function measure(phase: PhaseName, body: () => Promise<Omit<PhaseResult, '
 }
 
 async function floor(file: string, feed: FeedConfig, columns: boolean): Promise<number> {
+  if (feed.format === 'xml' && columns) return xmlFloor(file, feed);
   if (feed.format !== 'csv') throw new Error('the csv-parse floor applies to CSV feeds only');
   const parser = parseCsv({ delimiter: feed.delimiter, columns, bom: true });
   const rows = pipeline(createReadStream(file), iconv.decodeStream(feed.encoding), parser, () => {
@@ -194,6 +216,44 @@ function sizeOf(file: string): number {
   }
 }
 
+/**
+ * A delta export with one changed order: the first document of `file` (all its records), its
+ * reference edited, in the file's own encoding and layout. Written beside the state, named so the
+ * same feed takes it.
+ */
+function writeDeltaFile(file: string, feed: FeedConfig, dir: string): string {
+  const head = Buffer.alloc(1 << 20);
+  const fd = openSync(file, 'r');
+  const n = readSync(fd, head, 0, head.length, 0);
+  closeSync(fd);
+  const out = path.join(dir, feed.format === 'csv' ? `ordrar_delta_${Date.now()}.csv` : `fakturor_delta_${Date.now()}.xml`);
+  if (feed.format === 'csv') {
+    const text = iconv.decode(head.subarray(0, n), feed.encoding ?? 'utf-8');
+    const rows = text.split('\r\n');
+    const header = rows[0]!.split(feed.delimiter ?? ';');
+    const refCol = header.indexOf(feed.map.reference!);
+    const id = rows[1]!.split(feed.delimiter ?? ';')[0];
+    const mine: string[] = [];
+    for (const r of rows.slice(1)) {
+      if (r.split(feed.delimiter ?? ';')[0] !== id) break;
+      mine.push(r);
+    }
+    const edited = mine.map((r) => {
+      const f = r.split(feed.delimiter ?? ';');
+      f[refCol] = `${f[refCol]} (ändrad)`;
+      return f.join(feed.delimiter ?? ';');
+    });
+    writeFileSync(out, iconv.encode(`${[rows[0], ...edited].join('\r\n')}\r\n`, feed.encoding ?? 'utf-8'));
+  } else {
+    const text = head.subarray(0, n).toString('utf8');
+    const start = text.indexOf('<Faktura ');
+    const end = text.indexOf('</Faktura>', start) + '</Faktura>'.length;
+    const record = text.slice(start, end).replace(/<ErReferens>([^<]*)<\/ErReferens>/, '<ErReferens>$1 (ändrad)</ErReferens>');
+    writeFileSync(out, `${text.slice(0, start)}${record}\n</Fakturor>\n`);
+  }
+  return out;
+}
+
 async function runPhase(phase: PhaseName, file: string, dir: string): Promise<PhaseResult> {
   const cfg = benchConfig(dir);
   const feed = feedOf(cfg, file);
@@ -207,6 +267,44 @@ async function runPhase(phase: PhaseName, file: string, dir: string): Promise<Ph
         for await (const _ of readRecords(file, feed)) records++;
         return { records };
       });
+    case 'floor-write': {
+      // The tree the ingest phase left: relative paths and sizes (read before the clock starts).
+      const root = path.join(dir, 'public');
+      const files: Array<[string, number]> = [];
+      const list = (d: string, rel: string) => {
+        for (const e of readdirSync(d, { withFileTypes: true })) {
+          if (e.name.startsWith('.')) continue;
+          if (e.isDirectory()) list(path.join(d, e.name), `${rel}${e.name}/`);
+          else files.push([`${rel}${e.name}`, statSync(path.join(d, e.name)).size]);
+        }
+      };
+      list(root, '');
+      const out = path.join(dir, 'write-floor');
+      const body = Buffer.alloc(files.reduce((m, [, n]) => Math.max(m, n), 1), 0x61);
+      return measure(phase, async () => {
+        const made = new Map<string, Promise<unknown>>();
+        const ensure = (d: string): Promise<unknown> => {
+          let p = made.get(d);
+          if (!p) made.set(d, (p = d === out ? mkdirP(d, { recursive: true }) : ensure(path.dirname(d)).then(() => mkdirP(d)).catch(() => undefined)));
+          return p;
+        };
+        await ensure(path.join(out, '.tmp'));
+        let seq = 0;
+        const limit = pLimit(16);
+        await Promise.all(
+          files.map(([rel, size]) =>
+            limit(async () => {
+              const dest = path.join(out, rel);
+              await ensure(path.dirname(dest));
+              const tmp = path.join(out, '.tmp', String(++seq));
+              await writeFileP(tmp, body.subarray(0, size));
+              await renameP(tmp, dest);
+            }),
+          ),
+        );
+        return { records: files.length };
+      });
+    }
     case 'map': {
       const map = createMapper(feed, { locale: cfg.locale, currency: cfg.currency, customerNoPattern: cfg.customerNoPattern });
       const name = path.basename(file);
@@ -227,35 +325,28 @@ async function runPhase(phase: PhaseName, file: string, dir: string): Promise<Ph
       });
     }
     case 'ingest':
-    case 'reingest': {
+    case 'reingest':
+    case 'delta': {
+      if (phase === 'delta') file = writeDeltaFile(file, feed, dir);
       const app = openApp(cfg, createLogger({ level: 'silent', pretty: false }));
       try {
         await app.target.check();
-        // Split points: the publish context is asked for when the file's records are in (to plan or
-        // to publish); the outbox, if the design has one, when the drain starts.
+        // Split point: the publish context is asked for once the file's records are committed.
         let tPlan: number | undefined;
-        let tDrain: number | undefined;
         const publishContext = app.publishContext;
         app.publishContext = () => {
           tPlan ??= performance.now();
           return publishContext();
         };
-        const store = app.store as unknown as Record<string, unknown>;
-        const nextOutbox = store.nextOutbox;
-        const hasOutbox = typeof nextOutbox === 'function';
-        if (hasOutbox) {
-          store.nextOutbox = (...args: unknown[]) => {
-            tDrain ??= performance.now();
-            return (nextOutbox as (...a: unknown[]) => unknown).apply(app.store, args);
-          };
-        }
         let bytesWritten = 0;
         let puts = 0;
         let deletes = 0;
+        const written: string[] = [];
         const put = app.target.put.bind(app.target);
         app.target.put = (key, body, opts) => {
           puts++;
           bytesWritten += body.length;
+          if (written.length < 20) written.push(key);
           return put(key, body, opts);
         };
         const del = app.target.delete.bind(app.target);
@@ -279,15 +370,8 @@ async function runPhase(phase: PhaseName, file: string, dir: string): Promise<Ph
           };
         });
         const r = report! as unknown as Record<string, unknown>;
-        const steps: Array<[string, number]> = [];
-        if (hasOutbox) {
-          const planAt = tPlan ?? tDrain ?? t1;
-          steps.push(['apply', planAt - t0]);
-          if (tPlan !== undefined) steps.push(['plan+commit', (tDrain ?? t1) - tPlan]);
-          steps.push(['drain', tDrain === undefined ? 0 : t1 - tDrain]);
-        } else {
-          steps.push(['apply', (tPlan ?? t1) - t0], ['publish', tPlan === undefined ? 0 : t1 - tPlan]);
-        }
+        // apply: read, map, store, commit; publish: render, validate and write (overlapped), confirm.
+        const steps: Array<[string, number]> = [['apply', (tPlan ?? t1) - t0], ['publish', tPlan === undefined ? 0 : t1 - tPlan]];
         res.ingest = {
           outcome: String(r.outcome),
           steps,
@@ -296,6 +380,7 @@ async function runPhase(phase: PhaseName, file: string, dir: string): Promise<Ph
           publish: counters(r.publish),
           puts,
           deletes,
+          written,
           bytesWritten,
           targetRoot: (app.target as unknown as { root: string }).root,
           state: cfg.state,
@@ -360,6 +445,8 @@ const LABELS: Record<PhaseName, string> = {
   map: '    reader + mapper (no store)',
   ingest: '(b) processFile ingest + publish',
   reingest: '(c) processFile again, same file',
+  delta: '(d) one changed order, as a delta file',
+  'floor-write': '(e) floor of the writes: same files, tmp+rename',
 };
 
 function notes(r: PhaseResult): string {
@@ -371,6 +458,7 @@ function notes(r: PhaseResult): string {
     head.push(i.steps.map(([name, ms]) => `${name} ${sec(ms)} s`).join(' + '));
     head.push(`objects written ${int(i.puts)} (${mb(i.bytesWritten)}), deleted ${int(i.deletes)}`);
     if (i.outcome !== 'ingested') head.push(`OUTCOME ${i.outcome}`);
+    if (r.phase === 'delta') more.push(`keys written: ${i.written.join(', ')}`);
     if (Object.keys(i.result).length) more.push(`result: ${kv(i.result)}`);
     if (Object.keys(i.plan).length) more.push(`plan: ${kv(i.plan)}`);
     if (Object.keys(i.publish).length) more.push(`publish: ${kv(i.publish)}`);
@@ -444,6 +532,12 @@ function checkFindings(results: PhaseResult[], expected: number): string[] {
   if (first?.ingest?.outcome !== 'ingested') out.push(`FIRST INGEST WAS ${first?.ingest?.outcome ?? 'missing'}`);
   if (first && first.records !== expected) out.push(`first ingest read ${first.records} records, the file has ${expected}`);
   if (again?.ingest && again.ingest.puts + again.ingest.deletes !== 0) out.push(`SECOND INGEST WROTE ${again.ingest.puts} AND DELETED ${again.ingest.deletes} OBJECTS (expected 0)`);
+  const delta = results.find((r) => r.phase === 'delta');
+  if (delta?.ingest) {
+    const w = delta.ingest.written ?? [];
+    const docs = w.filter((k) => !k.includes('/pages/') && !k.endsWith('backorders.json'));
+    if (docs.length !== 1 || delta.ingest.deletes !== 0) out.push(`DELTA WROTE ${docs.length} DOCUMENTS AND DELETED ${delta.ingest.deletes} (expected 1 document, its list pages, 0 deletes): ${w.join(', ')}`);
+  }
   for (const r of results) for (const e of r.firstErrors ?? []) out.push(`${r.phase}: ${e}`);
   return out;
 }
@@ -465,7 +559,8 @@ async function orchestrate(values: Record<string, string | boolean | undefined>)
   const shaMs = performance.now() - t0;
 
   const quick = values.quick === true;
-  const phases = PHASES.filter((ph) => (p.format === 'csv' || !ph.startsWith('floor')) && (!quick || !['floor-arrays', 'read', 'map'].includes(ph)));
+  const only = typeof values.phases === 'string' ? values.phases.split(',') : undefined;
+  const phases = PHASES.filter((ph) => (p.format === 'csv' || ph !== 'floor-arrays') && (!quick || !['floor-arrays', 'read', 'map'].includes(ph)) && (!only || only.includes(ph)));
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vp-bench-'));
   const profileDir = values.profile ? path.join(dir, 'cpu-profile') : undefined;
   const results: PhaseResult[] = [];
@@ -473,7 +568,7 @@ async function orchestrate(values: Record<string, string | boolean | undefined>)
     for (const ph of phases) {
       process.stderr.write(`  phase ${ph} ...\n`);
       // Each phase but ingest/reingest gets its own fresh folder; those two share one state.
-      const phaseDir = ph === 'ingest' || ph === 'reingest' ? path.join(dir, 'app') : path.join(dir, ph);
+      const phaseDir = ph === 'ingest' || ph === 'reingest' || ph === 'delta' || ph === 'floor-write' ? path.join(dir, 'app') : path.join(dir, ph);
       const r = await runChild(ph, file, phaseDir, ph === 'ingest' ? profileDir : undefined);
       if (r.ingest) {
         const target = walk(r.ingest.targetRoot);
@@ -497,7 +592,7 @@ async function orchestrate(values: Record<string, string | boolean | undefined>)
     say(
       table(
         ['phase', 'wall s', 'records/s', 'peak RSS MiB', 'cpu user+sys s'],
-        results.map((r) => [LABELS[r.phase], sec(r.ms), int(r.records / (r.ms / 1000)), mib(r.maxRssMiB), `${sec(r.cpuUserMs)}+${sec(r.cpuSystemMs)}`]),
+        results.map((r) => [r.phase === 'floor' && p.format === 'xml' ? '(a) floor: TextDecoder + cut + fast-xml-parser' : LABELS[r.phase], sec(r.ms), int(r.records / (r.ms / 1000)), mib(r.maxRssMiB), `${sec(r.cpuUserMs)}+${sec(r.cpuSystemMs)}`]),
         [false, true, true, true, true],
       ),
     );
@@ -508,6 +603,8 @@ async function orchestrate(values: Record<string, string | boolean | undefined>)
     }
     if (ingest?.ingest) say(`after ingest: target holds ${int(ingest.ingest.targetFiles ?? 0)} files (${mb(ingest.ingest.targetBytes ?? 0)}), state ${mb(ingest.ingest.stateBytes ?? 0)}`);
     if (floorMs && ingest) say(`ratio ingest/floor: ${(ingest.ms / floorMs).toFixed(1)}x${again ? `; second ingest/floor: ${(again.ms / floorMs).toFixed(1)}x` : ''}`);
+    const writeFloor = results.find((r) => r.phase === 'floor-write');
+    if (floorMs && ingest && writeFloor) say(`floors together (parse ${sec(floorMs)} s + writes ${sec(writeFloor.ms)} s): ingest is ${(ingest.ms / (floorMs + writeFloor.ms)).toFixed(1)}x their sum`);
     for (const f of checkFindings(results, p.format === 'csv' ? p.lines : gen.documents)) say(`! ${f}`);
 
     if (profileDir) {
@@ -536,6 +633,7 @@ async function main(): Promise<void> {
       file: { type: 'string' },
       dir: { type: 'string' },
       quick: { type: 'boolean' },
+      phases: { type: 'string' },
       profile: { type: 'boolean' },
       keep: { type: 'boolean' },
       regenerate: { type: 'boolean' },

@@ -118,6 +118,17 @@ test('line elements directly under the record (one-segment linePath), across rep
   assert.deepEqual(second?.lines?.map((l) => l.fields.Q), ['a', 'b']);
 });
 
+test('only elements at linePath are lines: same-named elements elsewhere in the record are fields', async () => {
+  const xml = `<Orders><Order>
+<Line>top</Line>
+<Extra><Line>x</Line></Extra>
+<Lines><Line><Q>1</Q><Line>nested</Line></Line></Lines>
+</Order></Orders>`;
+  const [r] = await read(write(xml), { linePath: 'Lines/Line' });
+  assert.deepEqual(r?.fields, { Line: 'top', 'Extra/Line': 'x' });
+  assert.deepEqual(r?.lines, [{ line: 4, fields: { Q: '1', Line: 'nested' } }]);
+});
+
 test('without linePath nothing is a line: repeated elements, first wins', async () => {
   const file = write(`<Orders><Order>
   <Note>first</Note><Note>second</Note>
@@ -286,6 +297,29 @@ test('thousands of records spanning read chunks: all found, with right lines', a
   for (const i of [0, 1, 1500, 2999]) {
     assert.deepEqual([records[i]?.line, records[i]?.record, records[i]?.fields['@no']], [3 + 3 * i, i + 1, String(i)]);
   }
+});
+
+test('a single-line file of many read chunks: records found, and an error deep in the line has its exact column', async () => {
+  const record = (i: number) => `<Order no="${i}"><Name>Kund ${i} åäö</Name><Lines><Line><Q>${i}</Q></Line></Lines></Order>`;
+  const head = '<?xml version="1.0"?><Orders>';
+  const body = Array.from({ length: 4000 }, (_, i) => record(i)).join('');
+  const records = await read(write(`${head}${body}</Orders>`), { linePath: 'Lines/Line' });
+  assert.equal(records.length, 4000);
+  assert.deepEqual([records[3999]?.line, records[3999]?.lines?.[0]?.line, records[3999]?.fields['@no']], [1, 1, '3999']);
+  // A bare & after ~300,000 characters of one line: column counted across all the pieces.
+  const bad = `${head}${body}<Order><Name>A & B</Name></Order></Orders>`;
+  const err = await rejectsWith(read(write(bad)), ErrorCodes.XML, 'xml-entity', 1);
+  assert.equal(err.context.column, bad.indexOf(' & B') + 2);
+});
+
+test('LF file with a lone CR far after a record: lines of records and line elements stay physical', async () => {
+  const parts = ['<Orders>'];
+  for (let i = 0; i < 2000; i++) parts.push(`<Order no="${i}">`, '<Lines>', `<Line><Q>${i}</Q></Line>`, '</Lines>', '</Order>');
+  const xml = `${parts.join('\n')}\n<Order no="last">\r<Lines><Line/></Lines></Order>\n</Orders>\n`;
+  const records = await read(write(xml), { linePath: 'Lines/Line' });
+  assert.equal(records.length, 2001);
+  assert.deepEqual([records[1999]?.line, records[1999]?.lines?.[0]?.line], [2 + 5 * 1999, 4 + 5 * 1999]);
+  assert.deepEqual([records[2000]?.line, records[2000]?.lines?.[0]?.line], [10002, 10003]);
 });
 
 test('a record larger than the limit is a max-record-size error at the record start', async () => {
