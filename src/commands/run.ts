@@ -79,7 +79,8 @@ export async function runCommand(g: GlobalOptions, opts: { seed?: string; serve:
     clearTimeout(deadline);
     await server?.close();
     await admin.close();
-    log.info({ outbox: rest.remaining }, rest.remaining ? 'stopped; outbox entries stay queued for the next start' : 'stopped');
+    const dirty = app.store.dirtyCount();
+    log.info({ outbox: rest.remaining, customers: dirty }, rest.remaining || dirty ? 'stopped; what is not published yet (outbox entries, dirty customers) is published first at the next start' : 'stopped');
     return 0;
   });
 }
