@@ -92,7 +92,7 @@ export async function publishDirty(ctx: PublishContext, customers?: readonly str
   let batchSize = 0;
   let i = 0;
   while (i < list.length && !stop && !ctx.signal?.aborted) {
-    const plan = planCustomer(ctx, list[i]!, new Map());
+    const plan = planCustomer(ctx, list[i]!);
     i++;
     stats.customers++;
     stats.planned += plan.changes.length;

@@ -6,7 +6,7 @@ import type { DocumentValidator } from '../validate/schemas.ts';
 
 export interface PlanStats {
   customers: number;
-  /** Entries queued in the outbox (writes and deletes). */
+  /** Changes decided (writes and deletes). */
   queued: number;
   unchanged: number;
   invalid: number;
@@ -48,26 +48,24 @@ export interface Change {
   contentType?: string;
 }
 
-/** What one customer's objects must become, decided against the manifest and what is queued. */
+/** What one customer's objects must become, decided against the manifest. */
 export interface CustomerPlan {
   customer: string;
   changes: Change[];
-  /** Queued keys that need nothing any more (their new bytes equal the manifest, or the document is gone). */
-  withdraw: string[];
   /** Documents that failed their schema: not published (their published version, if any, stays). */
   invalid: Array<{ key: string; message: string; source: { file: string; line: number } }>;
   unchanged: number;
 }
 
 /**
- * Renders one customer and decides what changes. Reads the store, writes nothing. The baseline is
- * the manifest overlaid with what is already queued: a key whose new bytes equal the manifest needs
- * nothing (and any queued change for it is withdrawn); otherwise a put replaces whatever was queued.
- * A document that fails its schema is not published and is reported with the source file and line.
+ * Renders one customer and decides what changes against the manifest. Reads the store, writes
+ * nothing. It runs only when the outbox is empty (publishDirty drains it first), so nothing queued
+ * needs overlaying. A document that fails its schema is not published and is reported with the
+ * source file and line.
  */
-export function planCustomer(ctx: PlanContext, customer: string, queued: ReadonlyMap<string, string | null>): CustomerPlan {
+export function planCustomer(ctx: PlanContext, customer: string): CustomerPlan {
   const { store, log } = ctx;
-  const plan: CustomerPlan = { customer, changes: [], withdraw: [], invalid: [], unchanged: 0 };
+  const plan: CustomerPlan = { customer, changes: [], invalid: [], unchanged: 0 };
   const { documents: docs, files } = renderCustomer(customer, store.customerDocs(customer), ctx.render);
   const manifest = store.manifestOf(customer);
   const keep = new Set<string>();
@@ -77,7 +75,6 @@ export function planCustomer(ctx: PlanContext, customer: string, queued: Readonl
     const sha = sha256(bytes);
     if (manifest.get(doc.key) === sha) {
       // The very bytes the target holds: they passed their schema when they were published.
-      if (queued.has(doc.key)) plan.withdraw.push(doc.key);
       plan.unchanged++;
       continue;
     }
@@ -87,30 +84,20 @@ export function planCustomer(ctx: PlanContext, customer: string, queued: Readonl
       plan.invalid.push({ key: doc.key, message: problem, source: doc.source });
       continue;
     }
-    if (queued.get(doc.key) !== sha) {
-      const phase = doc.type === 'order' || doc.type === 'invoice' || doc.type === 'credit' ? 0 : 1;
-      plan.changes.push({ key: doc.key, customer, op: 'put', phase, sha256: sha, body: bytes, size: bytes.length, contentType: JSON_TYPE });
-    }
+    const phase = doc.type === 'order' || doc.type === 'invoice' || doc.type === 'credit' ? 0 : 1;
+    plan.changes.push({ key: doc.key, customer, op: 'put', phase, sha256: sha, body: bytes, size: bytes.length, contentType: JSON_TYPE });
   }
   // PDFs go out with the documents that link to them (phase 0), streamed from where they are kept.
   for (const f of files) {
     keep.add(f.key);
-    if (manifest.get(f.key) === f.sha256) {
-      if (queued.has(f.key)) plan.withdraw.push(f.key);
-      plan.unchanged++;
-    } else if (queued.get(f.key) !== f.sha256) {
-      plan.changes.push({ key: f.key, customer, op: 'put', phase: 0, sha256: f.sha256, path: f.path, size: f.size, contentType: f.contentType });
-    }
+    if (manifest.get(f.key) === f.sha256) plan.unchanged++;
+    else plan.changes.push({ key: f.key, customer, op: 'put', phase: 0, sha256: f.sha256, path: f.path, size: f.size, contentType: f.contentType });
   }
-  for (const key of manifest.keys()) {
-    if (!keep.has(key) && !(queued.has(key) && queued.get(key) === null)) plan.changes.push({ key, customer, op: 'delete', phase: 2 });
-  }
-  // A put queued for a document that no longer exists, and never reached the target: withdraw it.
-  for (const key of queued.keys()) if (!keep.has(key) && !manifest.has(key)) plan.withdraw.push(key);
+  for (const key of manifest.keys()) if (!keep.has(key)) plan.changes.push({ key, customer, op: 'delete', phase: 2 });
   return plan;
 }
 
-/** Queues a change in the outbox (the drain sends it). */
+/** Queues a change in the outbox (what failed; the next cycle's drain sends it). */
 export function queueChange(store: Store, c: Change): void {
   if (c.op === 'delete') store.queueDelete(c.key, c.customer);
   else if (c.path !== undefined) store.queuePutFile(c.key, c.customer, c.phase as 0 | 1, c.sha256!, c.path, c.contentType!);
@@ -122,26 +109,4 @@ export function settleCustomer(store: Store, plan: CustomerPlan): void {
   store.clearPublishErrors(plan.customer);
   for (const e of plan.invalid) store.setPublishError(e.key, plan.customer, e.message, e.source);
   store.clearDirty(plan.customer);
-}
-
-/**
- * Decides what the target must become for the given customers and queues it in the outbox, in the
- * caller's transaction. Pure apart from the store: nothing leaves the process. (The daemon publishes
- * through publishDirty, which sends directly and queues only what failed; this is the queue-only form.)
- */
-export function planCustomers(ctx: PlanContext, customers: readonly string[], onProgress?: (done: number, total: number) => void): PlanStats {
-  const stats: PlanStats = { customers: 0, queued: 0, unchanged: 0, invalid: 0 };
-  const { store } = ctx;
-  for (const customer of customers) {
-    const plan = planCustomer(ctx, customer, store.queuedOf(customer));
-    for (const c of plan.changes) queueChange(store, c);
-    for (const key of plan.withdraw) store.unqueue(key);
-    settleCustomer(store, plan);
-    stats.queued += plan.changes.length;
-    stats.unchanged += plan.unchanged;
-    stats.invalid += plan.invalid.length;
-    stats.customers++;
-    onProgress?.(stats.customers, customers.length);
-  }
-  return stats;
 }

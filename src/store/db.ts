@@ -213,7 +213,6 @@ export class Store {
       pdfsOfCustomer: db.prepare<[string], { kind: DocKind; id: string; path: string; sha256: string; size: number }>(
         'SELECT p.kind, p.id, p.path, p.sha256, p.size FROM pdfs p JOIN docs d ON d.kind = p.kind AND d.id = p.id WHERE d.customer_no = ?',
       ),
-      unqueue: db.prepare('DELETE FROM outbox WHERE key = ?'),
     };
   }
 
@@ -398,10 +397,6 @@ export class Store {
 
   queueDelete(key: string, customerNo: string): void {
     this.stmts.queue.run({ key, customer_no: customerNo, op: 'delete', phase: 2, sha256: null, body: null, body_path: null, content_type: null });
-  }
-
-  unqueue(key: string): void {
-    this.stmts.unqueue.run(key);
   }
 
   /** Pending entries of one customer: key -> sha256 (null for a delete). */
