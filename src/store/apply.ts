@@ -21,7 +21,7 @@ export interface ApplyOptions {
   onError?: 'reject-file' | 'skip-record';
   /** Aborting rolls the file back (shutdown); it stays where it is and is taken again later. */
   signal?: AbortSignal;
-  /** Runs inside the transaction after the records are applied (publish planning, the file's history row). */
+  /** Runs inside the transaction after the records are applied (the file's history row). */
   beforeCommit?: (result: ApplyResult) => void;
   /** Records read so far, after each record (progress); keep it cheap. */
   onRecord?: (records: number) => void;
@@ -48,7 +48,7 @@ export interface ApplyResult {
 /**
  * Applies one input file to the store in ONE transaction: either all of its records are in, with
  * the customers they touch marked dirty, or none are (the file is then rejected with every error found,
- * up to maxErrors). The file's records stream through; nothing but the ids seen is held in memory.
+ * up to maxErrors). The file's records stream through; only the document being read is held in memory.
  */
 export async function applyFile(
   store: Store,
