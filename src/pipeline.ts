@@ -58,10 +58,11 @@ export interface FileReport {
 }
 
 /**
- * One input file through the whole flow: feed → read → map → store, with the publish plan and the
- * file's history row, in ONE transaction → drain the outbox → archive. A rejected file changes
- * nothing, goes to quarantine with NAME.error.json beside it (when moving) and its errors are
- * returned; the caller goes on with the next file. A file is archived only once its outbox drained.
+ * One input file through the whole flow: feed → read → map → store, with the dirty marks and the
+ * file's history row, in ONE transaction → publish the dirty customers → archive. A rejected file
+ * changes nothing, goes to quarantine with NAME.error.json beside it (when moving) and its errors are
+ * returned; the caller goes on with the next file. A file is archived only once nothing waits to be
+ * published (outbox empty, no dirty customer).
  */
 export async function processFile(app: App, file: string, opts: ProcessOptions): Promise<FileReport> {
   const name = path.basename(file);
