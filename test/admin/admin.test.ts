@@ -3,24 +3,17 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse, stringify } from 'yaml';
-import { openApp, type App } from '../../src/app.ts';
+import type { App } from '../../src/app.ts';
 import { healthChecker, startAdmin } from '../../src/admin/server.ts';
 import { escapeHtml, html, raw } from '../../src/admin/html.ts';
-import { parseConfig } from '../../src/config/load.ts';
 import { ConfigError } from '../../src/errors.ts';
 import { createMetrics, kindOfKey, type Metrics } from '../../src/metrics/metrics.ts';
 import { processFile } from '../../src/pipeline.ts';
-import { localApp, silent, tmpDir, writeBytes, type LocalApp } from '../helpers.ts';
+import { silent, tmpDir, writeBytes } from '../helpers.ts';
+import { sampleApp } from '../support/s3-app.ts';
 
 const SAMPLES = path.resolve('samples/exports');
 
-function sampleApp(dir: string): LocalApp {
-  const raw = parse(readFileSync('samples/vendre-pull.yaml', 'utf8')) as Record<string, unknown>;
-  Object.assign(raw, { state: 'state.db', target: 'public', folders: { drop: 'inbox', archive: 'archive', quarantine: 'quarantine' } });
-  const file = writeBytes(dir, 'vendre-pull.yaml', stringify(raw));
-  return localApp(openApp(parseConfig(readFileSync(file, 'utf8'), file), silent()));
-}
 
 /** The Swedish samples through the daemon's path (move: true), plus a broken export and one with markup in its data. */
 async function daemonLike(app: App, metrics: Metrics) {

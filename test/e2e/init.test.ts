@@ -3,12 +3,11 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parse, stringify } from 'yaml';
-import { openApp } from '../../src/app.ts';
+import { parse } from 'yaml';
 import { inspectSample } from '../../src/commands/init.ts';
-import { parseConfig } from '../../src/config/load.ts';
 import { processFile } from '../../src/pipeline.ts';
-import { localApp, silent, tmpDir, writeBytes, type LocalApp } from '../helpers.ts';
+import { tmpDir, type LocalApp } from '../helpers.ts';
+import { sampleApp } from '../support/s3-app.ts';
 
 /**
  * `init` on every sample dialect in samples/exports (Swedish flat CSV in Windows-1252, XML invoices,
@@ -28,10 +27,7 @@ const EXPORTS = readdirSync(SAMPLES).filter((n) => /\.(csv|xml)$/i.test(n)).sort
 const ALLOWED_DIFFERENCES = new Set(['order: customer.reference']);
 
 function appWith(dir: string, feeds?: unknown[]): LocalApp {
-  const raw = parse(readFileSync('samples/vendre-pull.yaml', 'utf8')) as Record<string, unknown>;
-  Object.assign(raw, { state: 'state.db', target: 'public', folders: { drop: 'inbox', archive: 'archive', quarantine: 'quarantine' } }, feeds ? { feeds } : {});
-  const file = writeBytes(dir, 'vendre-pull.yaml', stringify(raw));
-  return localApp(openApp(parseConfig(readFileSync(file, 'utf8'), file), silent()));
+  return sampleApp(dir, feeds ? { feeds } : {});
 }
 
 function walk(dir: string): string[] {

@@ -2,26 +2,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parse, stringify } from 'yaml';
-import { openApp, type App } from '../../src/app.ts';
-import { parseConfig } from '../../src/config/load.ts';
+import type { App } from '../../src/app.ts';
 import { processFile } from '../../src/pipeline.ts';
 import { parseKey } from '../../src/render/keys.ts';
 import { createValidator } from '../../src/validate/schemas.ts';
 import type { DocumentType } from '../../src/render/documents.ts';
 import { startServeFor } from '../../src/commands/serve.ts';
-import { localApp, silent, tmpDir, writeBytes, type LocalApp } from '../helpers.ts';
+import { tmpDir } from '../helpers.ts';
+import { sampleApp } from '../support/s3-app.ts';
 
 const SAMPLES = path.resolve('samples/exports');
 const TOKEN = 'demo-token-for-samples-only';
 
-/** The bundled sample config, with every path moved into a temp folder. */
-export function sampleApp(dir: string, overrides: Record<string, unknown> = {}): LocalApp {
-  const raw = parse(readFileSync('samples/vendre-pull.yaml', 'utf8')) as Record<string, unknown>;
-  Object.assign(raw, { state: 'state.db', target: 'public', folders: { drop: 'inbox', archive: 'archive', quarantine: 'quarantine' } }, overrides);
-  const file = writeBytes(dir, 'vendre-pull.yaml', stringify(raw));
-  return localApp(openApp(parseConfig(readFileSync(file, 'utf8'), file), silent()));
-}
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {

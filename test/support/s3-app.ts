@@ -6,18 +6,29 @@ import { openApp, type App } from '../../src/app.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import type { TargetDeps } from '../../src/publish/open.ts';
 import { processFile } from '../../src/pipeline.ts';
-import { silent, writeBytes } from '../helpers.ts';
+import { localApp, silent, writeBytes, type LocalApp } from '../helpers.ts';
 
 export const SAMPLES = path.resolve('samples/exports');
 
+/** The bundled sample config as it ships, with every path in `dir` and the given overrides. */
+export function plainSampleConfigFile(dir: string, overrides: Record<string, unknown> = {}): string {
+  const raw = parse(readFileSync('samples/vendre-pull.yaml', 'utf8')) as Record<string, unknown>;
+  Object.assign(raw, { state: 'state.db', target: 'public', folders: { drop: 'inbox', archive: 'archive', quarantine: 'quarantine' } }, overrides);
+  return writeBytes(dir, 'vendre-pull.yaml', stringify(raw));
+}
+
+/** The bundled sample app on a local target, every path in `dir` (the sample config as it ships: unsigned PDF links). */
+export function sampleApp(dir: string, overrides: Record<string, unknown> = {}): LocalApp {
+  const file = plainSampleConfigFile(dir, overrides);
+  return localApp(openApp(parseConfig(readFileSync(file, 'utf8'), file), silent()));
+}
+
 /** The bundled sample config with every path in `dir` and the given target/s3/publish settings. */
 export function sampleConfigFile(dir: string, overrides: Record<string, unknown>): string {
-  const raw = parse(readFileSync('samples/vendre-pull.yaml', 'utf8')) as Record<string, unknown>;
   // PDFs on an s3:// target need signed links; local and S3 apps sign alike so their trees compare byte for byte.
   process.env.VP_TEST_PDF_LINK_SECRET ??= 'test-only-pdf-link-secret-0123456789';
   const pdfLinks = { secrets: [{ env: 'VP_TEST_PDF_LINK_SECRET' }] };
-  Object.assign(raw, { state: 'state.db', target: 'public', folders: { drop: 'inbox', archive: 'archive', quarantine: 'quarantine' }, pdfLinks }, overrides);
-  return writeBytes(dir, 'vendre-pull.yaml', stringify(raw));
+  return plainSampleConfigFile(dir, { pdfLinks, ...overrides });
 }
 
 export function sampleAppWith(dir: string, overrides: Record<string, unknown>, deps: TargetDeps = {}): App {
