@@ -3,16 +3,16 @@ import type { Config, FeedConfig } from './config/types.ts';
 import { createMapper } from './mapping/map.ts';
 import type { MappedRecord } from './model.ts';
 import { feedFor } from './inbox/files.ts';
-import { openTarget, type TargetDeps } from './publish/open.ts';
-import type { Target } from './publish/target.ts';
+import { openTarget, type TargetDeps } from './publish/targets/open.ts';
+import type { Target } from './publish/targets/target.ts';
 import type { RawRecord } from './readers/types.ts';
 import { openStore, type Store } from './store/db.ts';
-import { createValidator, type DocumentValidator } from './validate/schemas.ts';
+import { createValidator, type DocumentValidator } from './render/validate.ts';
 import type { PublishContext } from './publish/cycle.ts';
 import type { RenderOptions } from './render/documents.ts';
 import { carrierTable } from './render/carriers.ts';
 import { resolvePdfLinkSecrets } from './config/secrets.ts';
-import { pdfLinkSigner } from './edge/node-crypto.ts';
+import { pdfLinkSigner } from './layout/node-crypto.ts';
 
 /** Everything a command needs, opened once from the validated config. */
 export interface App {

@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '../src/config/load.ts';
 import type { Config } from '../src/config/types.ts';
-import { createLogger } from '../src/log.ts';
+import { createLogger } from '../src/ops/log.ts';
 import { openApp, type App } from '../src/app.ts';
-import { LocalTarget } from '../src/publish/local.ts';
+import { LocalTarget } from '../src/publish/targets/local.ts';
 
 export function tmpDir(tag = 'vp'): string {
   return mkdtempSync(path.join(os.tmpdir(), `${tag}-`));

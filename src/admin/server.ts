@@ -14,11 +14,11 @@ import { listen } from '../serve/listen.ts';
 import { gunzipSync } from 'node:zlib';
 import type { Logger } from 'pino';
 import type { App } from '../app.ts';
-import { collectStatus } from '../commands/status.ts';
+import { collectStatus } from '../cli/status.ts';
 import { ConfigError } from '../errors.ts';
-import type { Metrics } from '../metrics/metrics.ts';
+import type { Metrics } from '../ops/metrics.ts';
 import { serialize } from '../publish/plan.ts';
-import { documentKey, parseKey, type ListKind } from '../render/keys.ts';
+import { documentKey, parseKey, type ListKind } from '../layout/keys.ts';
 import { customerView, feedOverview, fileHistory, findCustomers, outbox, quarantine } from './data.ts';
 import { customerHref, customerPage, customersPage, documentPage, filesPage, listFromUrl, notFoundPage, outboxPage, overviewPage, quarantineFilePage, quarantinePage } from './views.ts';
 

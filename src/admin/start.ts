@@ -1,6 +1,6 @@
 import type { App } from '../app.ts';
 import { resolveTokens } from '../config/secrets.ts';
-import { createMetrics, type Metrics } from '../metrics/metrics.ts';
+import { createMetrics, type Metrics } from '../ops/metrics.ts';
 import { isLoopback, startAdmin } from './server.ts';
 
 export interface AdminHandle {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Config } from './types.ts';
-import { sha256Hex } from '../edge/node-crypto.ts';
+import { sha256Hex } from '../layout/node-crypto.ts';
 import { ConfigError } from '../errors.ts';
 
 export interface ResolvedTokens {

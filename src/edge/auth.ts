@@ -13,11 +13,10 @@
  */
 import { stringToSign } from './canonical.ts';
 import type { QueryPair } from './query.ts';
+import { PDF_LINK_PARAM, pdfLinkSignature, type EdgeCrypto } from '../layout/pdf-link.ts';
 
-export interface EdgeCrypto {
-  sha256Hex(value: string): string;
-  hmacSha256Hex(secret: string, value: string): string;
-}
+export { PDF_LINK_PARAM, pdfLinkSignature, type EdgeCrypto };
+
 
 /** Longest credential header looked at; anything longer is refused without hashing it. */
 export const MAX_CREDENTIAL_LENGTH = 1024;
@@ -69,18 +68,6 @@ export function checkSignature(req: SignedRequest, secrets: readonly string[], w
   let ok = false;
   for (let i = 0; i < secrets.length; i++) if (constantTimeEqual(crypto.hmacSha256Hex(secrets[i]!, text), presented)) ok = true;
   return ok ? 'ok' : 'invalid';
-}
-
-/**
- * PDF links (capabilities): a shopper's browser opens `pdf_link` without Vendre's Authorization
- * header, so the link itself carries the proof, `?sig=` + the first 128 bits (32 lower-case hex
- * digits) of HMAC-SHA256(secret, "VP1-PDF\n" + path), path being `/{prefix}/{key}` of the PDF. No
- * expiry (documents must not depend on the clock): a link is valid until its secret is removed.
- */
-export const PDF_LINK_PARAM = 'sig';
-
-export function pdfLinkSignature(secret: string, path: string, crypto: EdgeCrypto): string {
-  return crypto.hmacSha256Hex(secret, 'VP1-PDF\n' + path).slice(0, 32);
 }
 
 /** True when the query has exactly one `sig`, and one of the secrets made it for this path (each compared in constant time). */

@@ -11,7 +11,7 @@
 import { checkBearer, checkPdfLink, checkSignature, type AuthResult, type EdgeCrypto } from './auth.ts';
 import type { QueryPair } from './query.ts';
 import { route } from './route.ts';
-import { parseKey } from '../render/keys.ts';
+import { parseKey } from '../layout/keys.ts';
 
 export interface EdgeSettings {
   /** Key prefix without slashes (`v1`). */

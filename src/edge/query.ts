@@ -2,7 +2,7 @@
  * Query strings and path components as the edge sees them. Everything here runs in the CloudFront
  * Function too: ES5 syntax and built-ins only (no destructuring, for-of, spread, classes).
  */
-import { hex2, utf8Bytes, utf8Decode } from '../render/utf8.ts';
+import { hex2, utf8Bytes, utf8Decode } from '../layout/utf8.ts';
 
 /** One query parameter, spelled as the client sent it (still percent-encoded). */
 export interface QueryPair {

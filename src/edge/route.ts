@@ -1,7 +1,7 @@
 /**
  * Which object answers a request path (after auth). Two spellings reach the same objects:
  *
- * - static: `/{prefix}/customers/{c}/…` exactly as published (see src/render/keys.ts);
+ * - static: `/{prefix}/customers/{c}/…` exactly as published (see src/layout/keys.ts);
  * - query-style, as Vendre's Pull API calls them:
  *     /{prefix}/{list}?customer_no=C[&page=N][&from=YYYY-MM-DD&to=YYYY-MM-DD]   list page N (default 1)
  *     /{prefix}/{list}/{id}?customer_no=C                                      one document
@@ -12,7 +12,7 @@
  * Customer numbers and ids go through the publisher's encoding, so no input reaches a key outside
  * `customers/{c}/`. ES5 syntax and built-ins only: this runs in the CloudFront Function too.
  */
-import { backordersKey, documentKey, listPageKey, parseKey, type ListKind } from '../render/keys.ts';
+import { backordersKey, documentKey, listPageKey, parseKey, type ListKind } from '../layout/keys.ts';
 import { percentDecode, type QueryPair } from './query.ts';
 
 export type Routed = { key: string } | { status: 400 | 404; error: string; message: string };

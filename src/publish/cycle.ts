@@ -2,8 +2,8 @@ import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import type { Store } from '../store/db.ts';
 import type { RenderOptions } from '../render/documents.ts';
-import type { DocumentValidator } from '../validate/schemas.ts';
-import type { Target } from './target.ts';
+import type { DocumentValidator } from '../render/validate.ts';
+import type { Target } from './targets/target.ts';
 import { planCustomer, queueChange, settleCustomer, type Change, type CustomerPlan } from './plan.ts';
 import { drainOutbox, type DrainEvent } from './drain.ts';
 

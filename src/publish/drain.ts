@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import type { OutboxEntry, Store } from '../store/db.ts';
-import type { Target } from './target.ts';
+import type { Target } from './targets/target.ts';
 
 export interface DrainStats {
   written: number;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Store } from '../store/db.ts';
 import { renderCustomer, type RenderOptions } from '../render/documents.ts';
-import type { DocumentValidator } from '../validate/schemas.ts';
+import type { DocumentValidator } from '../render/validate.ts';
 
 export interface PlanStats {
   customers: number;

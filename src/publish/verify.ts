@@ -6,8 +6,8 @@ import type { Logger } from 'pino';
 import type { ManifestEntry, Store } from '../store/db.ts';
 import { publishDirty, type PublishContext } from './cycle.ts';
 import { drainOutbox } from './drain.ts';
-import { normalizeEtag } from './objects.ts';
-import type { ListedObject, Target } from './target.ts';
+import { normalizeEtag } from './targets/objects.ts';
+import type { ListedObject, Target } from './targets/target.ts';
 
 const gunzipAsync = promisify(gunzip);
 

@@ -1,10 +1,10 @@
 import type { Address, DocKind, SourceRef } from '../model.ts';
 import type { StoredDoc } from '../store/db.ts';
 import { add, compare, mul, percentOf, round2, sub } from '../mapping/money.ts';
-import { formatMoney } from '../mapping/format.ts';
-import { backordersKey, documentKey, listOf, listPageKey, pdfKey, type ListKind } from './keys.ts';
+import { formatMoney } from './format.ts';
+import { backordersKey, documentKey, listOf, listPageKey, pdfKey, type ListKind } from '../layout/keys.ts';
 import { carrierTable, type CarrierTable } from './carriers.ts';
-import { PDF_LINK_PARAM } from '../edge/auth.ts';
+import { PDF_LINK_PARAM } from '../layout/pdf-link.ts';
 
 /** Bumped when a document's shape changes; travels in every document. */
 export const SCHEMA_VERSION = 1;
@@ -21,7 +21,7 @@ export interface RenderOptions {
   /** CDN base URL and key prefix, for `pdf_link`. */
   publicBaseUrl?: string;
   prefix?: string;
-  /** Signs a PDF's path (`/{prefix}/{key}`) for its link's `?sig=` (src/edge/auth.ts); absent: links carry no sig. */
+  /** Signs a PDF's path (`/{prefix}/{key}`) for its link's `?sig=` (src/layout/pdf-link.ts); absent: links carry no sig. */
   signPdfPath?: (path: string) => string;
 }
 

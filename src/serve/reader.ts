@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { ObjectVersion, OpenedObject, StoredObject, Target } from '../publish/target.ts';
+import type { ObjectVersion, OpenedObject, StoredObject, Target } from '../publish/targets/target.ts';
 import { Lru } from './cache.ts';
 
 /** What serve answers with: the object's headers and its bytes, in memory or (large objects) as a stream. */

@@ -7,8 +7,8 @@ import type { App } from '../../src/app.ts';
 import { healthChecker, startAdmin } from '../../src/admin/server.ts';
 import { escapeHtml, html, raw } from '../../src/admin/html.ts';
 import { ConfigError } from '../../src/errors.ts';
-import { createMetrics, kindOfKey, type Metrics } from '../../src/metrics/metrics.ts';
-import { processFile } from '../../src/pipeline.ts';
+import { createMetrics, kindOfKey, type Metrics } from '../../src/ops/metrics.ts';
+import { processFile } from '../../src/ingest/process.ts';
 import { silent, tmpDir, writeBytes } from '../helpers.ts';
 import { sampleApp } from '../support/s3-app.ts';
 

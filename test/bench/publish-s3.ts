@@ -45,7 +45,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { App } from '../../src/app.ts';
-import { processFile, type FileReport } from '../../src/pipeline.ts';
+import { processFile, type FileReport } from '../../src/ingest/process.ts';
 import { tmpDir } from '../helpers.ts';
 import { listBucket, s3Overrides, sampleAppWith } from '../support/s3-app.ts';
 import { startS3rver } from '../support/s3rver.ts';

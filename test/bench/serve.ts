@@ -44,7 +44,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
-import { contentTypeFor } from '../../src/publish/objects.ts';
+import { contentTypeFor } from '../../src/publish/targets/objects.ts';
 import { rawRequest, type RawResponse } from '../serve/http.ts';
 import { BENCH_DIR, REPO_ROOT } from './generate.ts';
 // The app (store, pipeline, AWS SDK, ...) is imported where the tree is made (prepareTree), so the
@@ -116,8 +116,8 @@ async function prepareTree(pdfMiB: number): Promise<Tree> {
   const [{ openApp }, { parseConfig }, { createLogger }, { processFile }, { localApp }, { ingestSamples, readTree, sampleConfigFile }] = await Promise.all([
     import('../../src/app.ts'),
     import('../../src/config/load.ts'),
-    import('../../src/log.ts'),
-    import('../../src/pipeline.ts'),
+    import('../../src/ops/log.ts'),
+    import('../../src/ingest/process.ts'),
     import('../helpers.ts'),
     import('../support/s3-app.ts'),
   ]);

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { parseConfig } from '../../src/config/load.ts';
 import { targetOf } from '../../src/config/types.ts';
 import { ConfigError } from '../../src/errors.ts';
-import { openTarget } from '../../src/publish/open.ts';
-import { LocalTarget } from '../../src/publish/local.ts';
-import { S3Target } from '../../src/publish/s3.ts';
+import { openTarget } from '../../src/publish/targets/open.ts';
+import { LocalTarget } from '../../src/publish/targets/local.ts';
+import { S3Target } from '../../src/publish/targets/s3.ts';
 import { FLAT_ORDERS_FEED, silent } from '../helpers.ts';
 
 const FILE = '/etc/vp/vendre-pull.yaml';

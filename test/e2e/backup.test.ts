@@ -5,9 +5,9 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { openApp } from '../../src/app.ts';
-import { checkBackup } from '../../src/commands/backup.ts';
+import { checkBackup } from '../../src/cli/backup.ts';
 import { parseConfig } from '../../src/config/load.ts';
-import { processFile } from '../../src/pipeline.ts';
+import { processFile } from '../../src/ingest/process.ts';
 import { silent, tmpDir, writeBytes } from '../helpers.ts';
 
 const CLI = ['--import', 'tsx', path.resolve('src/cli.ts')];

@@ -11,8 +11,8 @@ import { spawn } from 'node:child_process';
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { processFile } from '../../src/pipeline.ts';
-import { documentKey, parseKey, type ListKind } from '../../src/render/keys.ts';
+import { processFile } from '../../src/ingest/process.ts';
+import { documentKey, parseKey, type ListKind } from '../../src/layout/keys.ts';
 import { appIn, tmpDir } from '../helpers.ts';
 
 const FIXTURES = path.resolve('test/fixtures/bad');

@@ -5,7 +5,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { decide } from '../../src/edge/decide.ts';
-import { nodeEdgeCrypto, sha256Hex } from '../../src/edge/node-crypto.ts';
+import { nodeEdgeCrypto, sha256Hex } from '../../src/layout/node-crypto.ts';
 import { parseQueryString } from '../../src/edge/query.ts';
 import { tmpDir, writeBytes } from '../helpers.ts';
 import { cfEvent, loadFunction } from '../edge/cloudfront-sim.ts';

@@ -4,8 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { inspectSample } from '../../src/commands/init.ts';
-import { processFile } from '../../src/pipeline.ts';
+import { inspectSample } from '../../src/cli/init.ts';
+import { processFile } from '../../src/ingest/process.ts';
 import { tmpDir, type LocalApp } from '../helpers.ts';
 import { sampleApp } from '../support/s3-app.ts';
 

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync,
 import path from 'node:path';
 import { openApp } from '../../src/app.ts';
 import { parseConfig } from '../../src/config/load.ts';
-import { processFile } from '../../src/pipeline.ts';
+import { processFile } from '../../src/ingest/process.ts';
 import { silent, tmpDir, writeBytes } from '../helpers.ts';
 
 /**

@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { App } from '../../src/app.ts';
-import { processFile } from '../../src/pipeline.ts';
-import { parseKey } from '../../src/render/keys.ts';
-import { createValidator } from '../../src/validate/schemas.ts';
+import { processFile } from '../../src/ingest/process.ts';
+import { parseKey } from '../../src/layout/keys.ts';
+import { createValidator } from '../../src/render/validate.ts';
 import type { DocumentType } from '../../src/render/documents.ts';
-import { startServeFor } from '../../src/commands/serve.ts';
+import { startServeFor } from '../../src/cli/serve.ts';
 import { tmpDir } from '../helpers.ts';
 import { sampleApp } from '../support/s3-app.ts';
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { canonicalPath, canonicalQuery, stringToSign } from '../../src/edge/canonical.ts';
 import { checkSignature } from '../../src/edge/auth.ts';
-import { hmacSha256Hex, nodeEdgeCrypto } from '../../src/edge/node-crypto.ts';
+import { hmacSha256Hex, nodeEdgeCrypto } from '../../src/layout/node-crypto.ts';
 import { parseQueryString, percentDecode, percentEncode } from '../../src/edge/query.ts';
 
 // A vector written out by hand (and checked with `openssl dgst -sha256 -hmac`), independent of the code.

@@ -8,7 +8,7 @@
 import { stringToSign } from '../../src/edge/canonical.ts';
 import type { EdgeCredentials, EdgeSettings } from '../../src/edge/decide.ts';
 import { pdfLinkSignature } from '../../src/edge/auth.ts';
-import { hmacSha256Hex, nodeEdgeCrypto, sha256Hex } from '../../src/edge/node-crypto.ts';
+import { hmacSha256Hex, nodeEdgeCrypto, sha256Hex } from '../../src/layout/node-crypto.ts';
 import { parseQueryString } from '../../src/edge/query.ts';
 
 export const SETTINGS: EdgeSettings = { prefix: 'v1', header: 'authorization', bearer: true, signed: true, windowSeconds: 300 };

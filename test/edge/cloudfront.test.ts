@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { buildViewerRequest, MAX_FUNCTION_BYTES } from '../../src/edge/bundle.ts';
 import { decide } from '../../src/edge/decide.ts';
 import { kvsEntries } from '../../src/edge/kvs.ts';
-import { nodeEdgeCrypto, sha256Hex } from '../../src/edge/node-crypto.ts';
+import { nodeEdgeCrypto, sha256Hex } from '../../src/layout/node-crypto.ts';
 import { parseQueryString } from '../../src/edge/query.ts';
 import { AUTH_CONFIG, AUTH_ENV, CASES, CREDENTIALS, HOSTILE, NOW, PDF_SECRETS, SETTINGS, TOKENS, VALID, pdfSig, type EdgeCase } from './cases.ts';
 import { cfEvent, loadFunction } from './cloudfront-sim.ts';

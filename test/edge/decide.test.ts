@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkBearer, checkPdfLink, constantTimeEqual, pdfLinkSignature } from '../../src/edge/auth.ts';
 import { decide, type EdgeCredentials, type EdgeDecision, type EdgeSettings } from '../../src/edge/decide.ts';
-import { nodeEdgeCrypto, sha256Hex } from '../../src/edge/node-crypto.ts';
+import { nodeEdgeCrypto, sha256Hex } from '../../src/layout/node-crypto.ts';
 import { parseQueryString } from '../../src/edge/query.ts';
-import { parseKey } from '../../src/render/keys.ts';
+import { parseKey } from '../../src/layout/keys.ts';
 import { CASES, CONTAINED, CREDENTIALS, HOSTILE, PDF_SECRETS, SETTINGS, VALID, pdfSig, type EdgeCase } from './cases.ts';
 
 const settings: EdgeSettings = { prefix: 'v1', header: 'authorization', bearer: true, signed: false, windowSeconds: 300 };

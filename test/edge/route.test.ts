@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { route } from '../../src/edge/route.ts';
 import { parseQueryString } from '../../src/edge/query.ts';
-import { documentKey, parseKey } from '../../src/render/keys.ts';
+import { documentKey, parseKey } from '../../src/layout/keys.ts';
 
 const r = (path: string, query = '') => route(path, parseQueryString(query), 'v1');
 

@@ -8,7 +8,7 @@ import { booleanValues, cancelledValues, creditValues, detectDateFormat, detectN
 import { addressGroup, candidates, documentClass, normalizeName } from '../../src/init/vocabulary.ts';
 import { detectXmlStructure, NoXmlRecords } from '../../src/init/xml.ts';
 import { proposalYaml } from '../../src/init/yaml.ts';
-import { schemaSupport } from '../../src/commands/init.ts';
+import { schemaSupport } from '../../src/cli/init.ts';
 import { parse } from 'yaml';
 
 test('encoding: BOM, valid UTF-8, else Windows-1252 (ISO-8859-1 for bytes cp1252 leaves undefined); UTF-16 refused', () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatMoney } from '../../src/mapping/format.ts';
+import { formatMoney } from '../../src/render/format.ts';
 import { ValueError } from '../../src/mapping/parse-error.ts';
 
 const NBSP = '\u00a0';

@@ -4,7 +4,7 @@ import { closeSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { createProgress, formatAmount, formatSeconds, publishProgress, writeAroundBar } from '../../src/progress.ts';
+import { createProgress, formatAmount, formatSeconds, publishProgress, writeAroundBar } from '../../src/ops/progress.ts';
 import { tmpDir } from '../helpers.ts';
 
 function capture() {

@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { processFile } from '../../src/pipeline.ts';
+import { processFile } from '../../src/ingest/process.ts';
 import { publishDirty } from '../../src/publish/cycle.ts';
-import type { PutOptions, Target } from '../../src/publish/target.ts';
+import type { PutOptions, Target } from '../../src/publish/targets/target.ts';
 import { appIn, FLAT_HEADER, FLAT_ORDERS_FEED, flatRow, tmpDir, writeBytes } from '../helpers.ts';
 
 const csv = (...rows: string[]) => `${[FLAT_HEADER, ...rows].join('\n')}\n`;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CreateInvalidationCommand } from '@aws-sdk/client-cloudfront';
-import { CloudFrontInvalidator, planInvalidation } from '../../src/publish/invalidate.ts';
+import { CloudFrontInvalidator, planInvalidation } from '../../src/publish/targets/invalidate.ts';
 import { drainOutbox } from '../../src/publish/drain.ts';
 import { silent, tmpDir } from '../helpers.ts';
 import { ingestSamples, s3Overrides, sampleAppWith } from '../support/s3-app.ts';

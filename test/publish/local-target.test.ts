@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { LocalTarget } from '../../src/publish/local.ts';
+import { LocalTarget } from '../../src/publish/targets/local.ts';
 import { tmpDir } from '../helpers.ts';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');

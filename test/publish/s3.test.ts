@@ -6,9 +6,9 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import pLimit from 'p-limit';
 import { publishDirty } from '../../src/publish/cycle.ts';
 import { drainOutbox } from '../../src/publish/drain.ts';
-import { objectKind } from '../../src/publish/objects.ts';
-import { S3Target } from '../../src/publish/s3.ts';
-import { collectStatus } from '../../src/commands/status.ts';
+import { objectKind } from '../../src/publish/targets/objects.ts';
+import { S3Target } from '../../src/publish/targets/s3.ts';
+import { collectStatus } from '../../src/cli/status.ts';
 import { ConfigError } from '../../src/errors.ts';
 import { localApp, silent, tmpDir } from '../helpers.ts';
 import { startS3rver, type S3rverHandle } from '../support/s3rver.ts';
@@ -129,7 +129,7 @@ test('checksums: `default` lets the SDK add CRC32 checksums, `when-required` sen
 
 test('deletes go out in DeleteObjects batches of at most 1000 keys; a key S3 reports as failed stays queued and is retried', async () => {
   const target = new S3Target({
-    client: (await import('../../src/publish/s3.ts')).createS3Client({ region: 'us-east-1', endpoint: proxy.url, forcePathStyle: true, checksums: 'default', maxAttempts: 2, connectTimeoutMs: 2000, requestTimeoutMs: 5000, maxSockets: 16 }),
+    client: (await import('../../src/publish/targets/s3.ts')).createS3Client({ region: 'us-east-1', endpoint: proxy.url, forcePathStyle: true, checksums: 'default', maxAttempts: 2, connectTimeoutMs: 2000, requestTimeoutMs: 5000, maxSockets: 16 }),
     bucket: 'vp-deletes',
     bucketPrefix: '',
     prefix: 'v1',

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderCustomer as renderAll, totals, compareIds } from '../../src/render/documents.ts';
 import { serialize } from '../../src/publish/cycle.ts';
-import { createValidator } from '../../src/validate/schemas.ts';
+import { createValidator } from '../../src/render/validate.ts';
 import type { StoredDoc } from '../../src/store/db.ts';
 import type { DocLine } from '../../src/model.ts';
 

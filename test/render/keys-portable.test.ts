@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeSegment, encodeSegment } from '../../src/render/keys.ts';
-import { utf8Bytes, utf8Decode } from '../../src/render/utf8.ts';
+import { decodeSegment, encodeSegment } from '../../src/layout/keys.ts';
+import { utf8Bytes, utf8Decode } from '../../src/layout/utf8.ts';
 
 /** The encoding as it was first written, with Buffer and TextDecoder: the portable one must match it. */
 function referenceEncode(value: string): string {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeSegment, documentKey, encodeSegment, listPageKey, parseKey } from '../../src/render/keys.ts';
+import { decodeSegment, documentKey, encodeSegment, listPageKey, parseKey } from '../../src/layout/keys.ts';
 
 test('ids with spaces, non-ASCII letters and punctuation round-trip through the key encoding', () => {
   for (const id of ['12345', 'A 12/3', 'Örebro-ÅÄÖ 7', '..', '.hidden', 'a.b', '~tilde', '100%', '日本', 'x'.repeat(128)]) {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderCustomer } from '../../src/render/documents.ts';
 import { BUILT_IN_CARRIERS, carrierTable } from '../../src/render/carriers.ts';
-import { createValidator } from '../../src/validate/schemas.ts';
+import { createValidator } from '../../src/render/validate.ts';
 import type { StoredDoc } from '../../src/store/db.ts';
 import type { DocHeader, DocKind, DocLine } from '../../src/model.ts';
 

@@ -4,9 +4,9 @@ import { createHmac } from 'node:crypto';
 import { renderCustomer, type RenderOptions } from '../../src/render/documents.ts';
 import { serialize } from '../../src/publish/cycle.ts';
 import { decide } from '../../src/edge/decide.ts';
-import { nodeEdgeCrypto, pdfLinkSigner } from '../../src/edge/node-crypto.ts';
+import { nodeEdgeCrypto, pdfLinkSigner } from '../../src/layout/node-crypto.ts';
 import { parseQueryString } from '../../src/edge/query.ts';
-import { createValidator } from '../../src/validate/schemas.ts';
+import { createValidator } from '../../src/render/validate.ts';
 import type { StoredDoc } from '../../src/store/db.ts';
 import type { DocKind } from '../../src/model.ts';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../../src/serve/server.ts';
-import type { StoredObject } from '../../src/publish/target.ts';
+import type { StoredObject } from '../../src/publish/targets/target.ts';
 import { silent } from '../helpers.ts';
 import { CASES, CONTAINED, CREDENTIALS, HOSTILE, SETTINGS, VALID } from '../edge/cases.ts';
 import { rawRequest } from './http.ts';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { processFile } from '../../src/pipeline.ts';
+import { processFile } from '../../src/ingest/process.ts';
 import { appIn, FLAT_HEADER, FLAT_ORDERS_FEED, flatRow, tmpDir, writeBytes, type LocalApp } from '../helpers.ts';
 
 const SPLIT_FEEDS = `

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { processFile } from '../../src/pipeline.ts';
-import { collectStatus } from '../../src/commands/status.ts';
+import { processFile } from '../../src/ingest/process.ts';
+import { collectStatus } from '../../src/cli/status.ts';
 import { appIn, tmpDir, writeBytes } from '../helpers.ts';
 
 const CONFIG = `

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { processFile } from '../../src/pipeline.ts';
+import { processFile } from '../../src/ingest/process.ts';
 import { MIGRATIONS, openStore } from '../../src/store/db.ts';
 import { appIn, FLAT_HEADER, FLAT_ORDERS_FEED, flatRow, tmpDir, writeBytes, type LocalApp } from '../helpers.ts';
 

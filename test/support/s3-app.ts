@@ -4,8 +4,8 @@ import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/
 import { parse, stringify } from 'yaml';
 import { openApp, type App } from '../../src/app.ts';
 import { parseConfig } from '../../src/config/load.ts';
-import type { TargetDeps } from '../../src/publish/open.ts';
-import { processFile } from '../../src/pipeline.ts';
+import type { TargetDeps } from '../../src/publish/targets/open.ts';
+import { processFile } from '../../src/ingest/process.ts';
 import { localApp, silent, writeBytes, type LocalApp } from '../helpers.ts';
 
 export const SAMPLES = path.resolve('samples/exports');

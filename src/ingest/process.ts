@@ -1,14 +1,14 @@
 import { copyFile, mkdir, open, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { App } from './app.ts';
-import { DataError, ErrorCodes, FileRejected } from './errors.ts';
-import { archiveDir, feedFor, moveNoClobber, sha256File, writeReport } from './inbox/files.ts';
-import { pdfFor } from './inbox/pdfs.ts';
-import { publishDirty } from './publish/cycle.ts';
-import type { DrainEvent, DrainStats } from './publish/drain.ts';
-import type { PlanStats } from './publish/plan.ts';
-import { readRecords } from './readers/index.ts';
-import { applyFile, type ApplyResult } from './store/apply.ts';
+import type { App } from '../app.ts';
+import { DataError, ErrorCodes, FileRejected } from '../errors.ts';
+import { archiveDir, feedFor, moveNoClobber, sha256File, writeReport } from '../inbox/files.ts';
+import { pdfFor } from '../inbox/pdfs.ts';
+import { publishDirty } from '../publish/cycle.ts';
+import type { DrainEvent, DrainStats } from '../publish/drain.ts';
+import type { PlanStats } from '../publish/plan.ts';
+import { readRecords } from '../readers/index.ts';
+import { applyFile, type ApplyResult } from './apply.ts';
 
 export type FileOutcomeKind = 'ingested' | 'rejected' | 'duplicate';
 

@@ -1,4 +1,4 @@
-import { parseKey } from '../render/keys.ts';
+import { parseKey } from '../../layout/keys.ts';
 
 /** Cache-Control per kind of object (config `publish.cacheControl`). */
 export interface CacheControlPolicy {

@@ -1,6 +1,6 @@
 import type { App } from '../app.ts';
 import { startServer } from '../serve/server.ts';
-import { listPageKey } from '../render/keys.ts';
+import { listPageKey } from '../layout/keys.ts';
 import { edgeCredentials, edgeSettings } from '../edge/settings.ts';
 import { withApp, type GlobalOptions } from './context.ts';
 

@@ -3,7 +3,7 @@ import { DataError, ErrorCodes, FileRejected, shorten } from '../errors.ts';
 import type { FeedConfig } from '../config/types.ts';
 import { docKindOf, feedCarriesHeaders, type DocKind, type MappedRecord, type SourceRef } from '../model.ts';
 import type { RawRecord } from '../readers/types.ts';
-import type { Store } from './db.ts';
+import type { Store } from '../store/db.ts';
 
 export interface ApplyOptions {
   /** Share of existing documents a full snapshot may delete before it is taken for a truncated export. */

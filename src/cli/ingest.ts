@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { ExitCodes, UsageError } from '../errors.ts';
-import { fileExists, processFile, type FileReport } from '../pipeline.ts';
-import { fileProgress } from '../progress.ts';
+import { fileExists, processFile, type FileReport } from '../ingest/process.ts';
+import { fileProgress } from '../ops/progress.ts';
 import { progressFor, withApp, type GlobalOptions } from './context.ts';
 
 /** `ingest FILE...` (apply and publish, files stay where they are) and `validate FILE...` (dry run). */

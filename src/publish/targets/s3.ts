@@ -20,7 +20,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
-import { ConfigError } from '../errors.ts';
+import { ConfigError } from '../../errors.ts';
 import { cacheControlFor, isCompressible, JSON_CONTENT_TYPE, type CacheControlPolicy } from './objects.ts';
 import type { DeleteFailure, ListedObject, PutOptions, PutResult, StoredObject, Target } from './target.ts';
 

@@ -8,7 +8,7 @@
  * 'negative'`). sv-SE output uses U+00A0 as group separator and before the symbol, and U+2212 as
  * minus: `−1 234,50 kr`.
  */
-import { ValueError } from './parse-error.ts';
+import { ValueError } from '../mapping/parse-error.ts';
 
 const DECIMAL_STRING = /^-?(?:\d+(?:\.\d*)?|\.\d+)$/;
 const formatters = new Map<string, Intl.NumberFormat>();

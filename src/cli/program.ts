@@ -1,16 +1,16 @@
 import { Command, CommanderError, Option } from 'commander';
-import { ConfigError, DataError, ExitCodes, UsageError, VendrePullError } from './errors.ts';
-import { ingestCommand } from './commands/ingest.ts';
-import { rebuildCommand, replayCommand } from './commands/replay.ts';
-import { runCommand } from './commands/run.ts';
-import { serveCommand } from './commands/serve.ts';
-import { edgeCommand } from './commands/edge.ts';
-import { signCommand } from './commands/sign.ts';
-import { statusCommand } from './commands/status.ts';
-import { initCommand } from './commands/init.ts';
-import { backupCommand } from './commands/backup.ts';
-import { verifyCommand } from './commands/verify.ts';
-import { loadFromOptions, type GlobalOptions } from './commands/context.ts';
+import { ConfigError, DataError, ExitCodes, UsageError, VendrePullError } from '../errors.ts';
+import { ingestCommand } from './ingest.ts';
+import { rebuildCommand, replayCommand } from './replay.ts';
+import { runCommand } from './run.ts';
+import { serveCommand } from './serve.ts';
+import { edgeCommand } from './edge.ts';
+import { signCommand } from './sign.ts';
+import { statusCommand } from './status.ts';
+import { initCommand } from './init.ts';
+import { backupCommand } from './backup.ts';
+import { verifyCommand } from './verify.ts';
+import { loadFromOptions, type GlobalOptions } from './context.ts';
 
 function program(): Command {
   const p = new Command('vendre-pull')

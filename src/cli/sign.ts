@@ -1,7 +1,7 @@
 import { resolveHmacSecrets } from '../config/secrets.ts';
 import type { Config } from '../config/types.ts';
 import { stringToSign } from '../edge/canonical.ts';
-import { hmacSha256Hex } from '../edge/node-crypto.ts';
+import { hmacSha256Hex } from '../layout/node-crypto.ts';
 import { parseQueryString } from '../edge/query.ts';
 import { UsageError } from '../errors.ts';
 import { loadFromOptions, type GlobalOptions } from './context.ts';

@@ -12,7 +12,7 @@ import { writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import cliProgress from 'cli-progress';
 import type { Logger } from 'pino';
-import type { DrainEvent } from './publish/drain.ts';
+import type { DrainEvent } from '../publish/drain.ts';
 
 export type ProgressUnit = 'bytes' | 'records' | 'customers' | 'objects' | 'files' | 'pages';
 

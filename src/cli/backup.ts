@@ -9,7 +9,7 @@ import { chmod, mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ExitCodes, UsageError } from '../errors.ts';
-import { formatAmount } from '../progress.ts';
+import { formatAmount } from '../ops/progress.ts';
 import { progressFor, withApp, type GlobalOptions } from './context.ts';
 
 export interface BackupReport {

@@ -9,9 +9,9 @@
  */
 import { readdir } from 'node:fs/promises';
 import client from 'prom-client';
-import type { FileReport } from '../pipeline.ts';
+import type { FileReport } from '../ingest/process.ts';
 import type { DrainEvent } from '../publish/drain.ts';
-import { parseKey } from '../render/keys.ts';
+import { parseKey } from '../layout/keys.ts';
 import type { Store } from '../store/db.ts';
 import { isIgnoredName } from '../inbox/files.ts';
 

@@ -1,8 +1,8 @@
 import { ExitCodes } from '../errors.ts';
 import { listArchive } from '../inbox/files.ts';
-import { processFile } from '../pipeline.ts';
+import { processFile } from '../ingest/process.ts';
 import { publishDirty } from '../publish/cycle.ts';
-import { publishProgress } from '../progress.ts';
+import { publishProgress } from '../ops/progress.ts';
 import { progressFor, withApp, type GlobalOptions } from './context.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import { pdfLinkSignature, type EdgeCrypto } from './auth.ts';
+import { pdfLinkSignature, type EdgeCrypto } from './pdf-link.ts';
 
 /** node:crypto behind the edge's crypto interface (the CloudFront Function uses its own `crypto` module). */
 export function sha256Hex(value: string): string {

@@ -1,7 +1,7 @@
 import { loadConfig, resolveConfigPath } from '../config/load.ts';
 import type { Config } from '../config/types.ts';
-import { createLogger, type Logger } from '../log.ts';
-import { createProgress, type Progress } from '../progress.ts';
+import { createLogger, type Logger } from '../ops/log.ts';
+import { createProgress, type Progress } from '../ops/progress.ts';
 import { openApp, type App } from '../app.ts';
 
 export interface GlobalOptions {
@@ -11,7 +11,7 @@ export interface GlobalOptions {
   progress?: boolean;
 }
 
-/** Progress for long commands: a bar on a terminal, periodic log lines otherwise (src/progress.ts). */
+/** Progress for long commands: a bar on a terminal, periodic log lines otherwise (src/ops/progress.ts). */
 export function progressFor(g: GlobalOptions, log: Logger): Progress {
   return createProgress({ log, enabled: g.progress !== false });
 }

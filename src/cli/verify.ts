@@ -1,6 +1,6 @@
 import { ExitCodes } from '../errors.ts';
 import { isClean, repairTarget, verifyTarget, type VerifyReport } from '../publish/verify.ts';
-import type { ProgressBar } from '../progress.ts';
+import type { ProgressBar } from '../ops/progress.ts';
 import { progressFor, withApp, type GlobalOptions } from './context.ts';
 
 const SHOWN = 20;

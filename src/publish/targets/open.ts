@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { targetOf, type Config } from '../config/types.ts';
+import { targetOf, type Config } from '../../config/types.ts';
 import { CloudFrontInvalidator, type CloudFrontLike } from './invalidate.ts';
 import { LocalTarget } from './local.ts';
 import { createS3Client, MIB, S3Target } from './s3.ts';
