@@ -1,6 +1,5 @@
 import type { FeedKind } from '../model.ts';
-
-export type Encoding = 'utf-8' | 'windows-1252' | 'iso-8859-1';
+import type { FeedConfig, FeedMap, SchemaConfig } from './schema-types.ts';
 
 export const HEADER_FIELDS = [
   'id', 'customer_no', 'date', 'due_date', 'payment_status', 'reference', 'po_number', 'comment', 'currency',
@@ -16,95 +15,26 @@ export type HeaderField = (typeof HEADER_FIELDS)[number];
 export type LineField = (typeof LINE_FIELDS)[number];
 export type CanonicalField = HeaderField | LineField;
 
-export interface FeedConfig {
-  name: string;
-  pattern: string;
-  kind: FeedKind;
-  format: 'csv' | 'xml';
-  encoding: Encoding;
-  delimiter: string;
-  quote: string;
-  header: boolean;
-  columns?: string[];
-  recordPath?: string;
-  linePath?: string;
-  dateFormat: string;
-  numberFormat: 'comma' | 'dot';
-  mode: 'delta' | 'full';
-  onError: 'reject-file' | 'skip-record';
-  complete: 'stable' | 'marker' | 'rename';
-  maxDeleteShare?: number;
-  currency?: string;
-  delete?: { column: string; values: string[] };
-  credit?: { column: string; values: string[] };
-  creditSign: 'negative' | 'positive';
-  values?: Partial<Record<CanonicalField, Record<string, string>>>;
-  map: Partial<Record<CanonicalField, string>> & { id: string };
-}
+// The config's shape is schemas/config.schema.json; schema-types.ts is generated from it (npm run config:types),
+// with every property that has a default required, since ajv's useDefaults fills it in before anyone reads it.
+export type {
+  FeedConfig, FeedMap, ColumnValues, PdfConfig, PdfLinksConfig, CarrierConfig, PublishConfig, S3Config, InvalidationConfig,
+  FoldersConfig, InboxConfig, IngestConfig, ServeConfig, AdminConfig, AuthConfig, TokenSource, SecretSource, ExternalSecretSource,
+} from './schema-types.ts';
 
-export type TokenSource = { value: string } | { env: string } | { sha256: string };
-export type SecretSource = { value: string } | { env: string };
-/** A secret that never sits in the config file: an environment variable, or a file (absolute after loading) holding it. */
-export type ExternalSecretSource = { env: string } | { file: string };
+export type Encoding = FeedConfig['encoding'];
 
-export interface Config {
-  /** Absolute path of the file this came from (relative paths below are already resolved). */
+/** A loaded config: what the schema describes, plus what the loader adds. */
+export interface Config extends SchemaConfig {
+  /** Absolute path of the file this came from (relative paths in it are already resolved: state, target, folders, pdfLinks files). */
   file: string;
-  locale: string;
-  currency: string;
-  pageSize: number;
-  shippingVatRate: string;
-  prefix: string;
-  state: string;
-  /** A local directory (absolute after loading) or `s3://BUCKET[/PREFIX]`: see targetOf(). */
-  target: string;
-  publish: PublishConfig;
-  s3: S3Config;
-  customerNoPattern: string;
-  folders: { drop: string; archive: string; quarantine: string };
-  inbox: { stableMs: number; rescanMs: number; usePolling: boolean; markers: string[]; order: 'mtime' | 'name'; shutdownMs: number };
-  ingest: { maxDeleteShare: number; maxErrors: number };
-  serve: { host: string; port: number; printCurl: boolean };
-  auth: {
-    header: string;
-    /** Accepted proofs: `bearer` (a token in `header`), `signed` (X-Timestamp + X-Signature HMAC). */
-    modes: Array<'bearer' | 'signed'>;
-    tokens: TokenSource[];
-    /** HMAC secrets for signed mode. */
-    secrets: SecretSource[];
-    /** Signed mode: accepted clock difference in seconds. */
-    windowSeconds: number;
-  };
-  /** The daemon's admin port: health, metrics, admin pages (issue 8). */
-  admin: { enabled: boolean; host: string; port: number; tokens?: TokenSource[] };
-  feeds: FeedConfig[];
-  publicBaseUrl?: string;
-  pdfs: PdfConfig[];
-  /** Capability links for PDFs (`pdf_link?sig=…`); see src/edge/auth.ts. Absent: links carry no sig. */
-  pdfLinks?: PdfLinksConfig;
-  carriers: Record<string, CarrierConfig>;
 }
 
-export interface PublishConfig {
-  concurrency: number;
-  cacheControl: { document: string; list: string };
-}
-
-export interface S3Config {
-  region?: string;
-  endpoint?: string;
-  forcePathStyle: boolean;
-  checksums: 'default' | 'when-required';
-  gzip: boolean;
-  maxAttempts: number;
-  connectTimeoutMs: number;
-  requestTimeoutMs: number;
-  /** PDFs of at least this size (MiB) go up as a multipart upload, streamed from disk. */
-  multipartThresholdMiB: number;
-  /** Part size (MiB) of a multipart upload; S3's minimum is 5. */
-  partSizeMiB: number;
-  invalidation: { enabled: boolean; distributionId?: string; maxPathsPerCustomer: number };
-}
+// The field lists above are runtime values the mapping walks; the schema's `map` must name exactly these fields.
+// tsc fails here when one side gains a field or a feed kind the other lacks.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+export type SchemaMatchesCode = [Assert<Same<keyof FeedMap, CanonicalField>>, Assert<Same<FeedConfig['kind'], FeedKind>>];
 
 /** Where `target` points. */
 export type TargetLocation = { kind: 'local'; dir: string } | { kind: 's3'; bucket: string; prefix: string };
@@ -125,20 +55,4 @@ export function s3LocationProblem(bucket: string, prefix: string): string | unde
     return `key prefix "${prefix}" is not valid: path segments of letters, digits and !_.*'()- separated by single slashes`;
   }
   return undefined;
-}
-
-export interface PdfConfig {
-  pattern: string;
-  kind: 'order' | 'invoice' | 'credit';
-}
-
-export interface PdfLinksConfig {
-  /** HMAC secrets, newest first: the first signs every pdf_link, all of them are accepted (rotation). */
-  secrets: ExternalSecretSource[];
-}
-
-export interface CarrierConfig {
-  name?: string;
-  url: string;
-  aliases?: string[];
 }

@@ -1,0 +1,426 @@
+/* Generated from schemas/config.schema.json by `npm run config:types`; do not edit. */
+
+export type TokenSource =
+  | {
+      value: string;
+    }
+  | {
+      env: string;
+    }
+  | {
+      sha256: string;
+    };
+export type SecretSource =
+  | {
+      /**
+       * Printable ASCII, no spaces, 16 to 1000 characters.
+       */
+      value: string;
+    }
+  | {
+      env: string;
+    };
+export type ExternalSecretSource =
+  | {
+      env: string;
+    }
+  | {
+      /**
+       * Path of a file holding the secret, relative to this config file.
+       */
+      file: string;
+    };
+
+/**
+ * One YAML file. Relative paths are resolved against the folder of the config file.
+ */
+export interface SchemaConfig {
+  /**
+   * BCP 47 locale for money formatting and country names.
+   */
+  locale: string;
+  /**
+   * Currency of documents whose export names none.
+   */
+  currency: string;
+  pageSize: number;
+  /**
+   * VAT rate on shipping: `highest` (the highest rate among the document's lines, the main-goods rule) or a fixed rate in percent such as "25".
+   */
+  shippingVatRate: string;
+  /**
+   * Object key prefix, without slashes at either end.
+   */
+  prefix: string;
+  /**
+   * SQLite state file.
+   */
+  state: string;
+  /**
+   * Publish target: a local directory, or `s3://BUCKET` / `s3://BUCKET/PREFIX` for an S3 bucket (any S3-compatible store; settings in `s3`). Object keys are `{PREFIX}/{prefix}/customers/…`.
+   */
+  target: string;
+  publish: PublishConfig;
+  s3: S3Config;
+  /**
+   * Customer numbers must match; anything else is rejected (keys stay inside the customer's prefix).
+   */
+  customerNoPattern: string;
+  folders: FoldersConfig;
+  inbox: InboxConfig;
+  ingest: IngestConfig;
+  serve: ServeConfig;
+  admin: AdminConfig;
+  auth: AuthConfig;
+  /**
+   * @minItems 1
+   */
+  feeds: FeedConfig[];
+  /**
+   * Base URL of the CDN as Vendre reaches it (e.g. https://history.example.com); `pdf_link` is this + /{prefix}/{key}. Required when `pdfs` are configured.
+   */
+  publicBaseUrl?: string;
+  /**
+   * PDF files dropped in the drop folder, uploaded to the owning document's customer prefix; the document's `pdf_link` points at it.
+   */
+  pdfs: PdfConfig[];
+  pdfLinks?: PdfLinksConfig;
+  /**
+   * Tracking link templates by carrier code, added to or overriding the built-in ones (postnord, dhl-freight, dhl-express, schenker, bring, dsv, ups, fedex). `{id}` is replaced by the URL-encoded tracking id.
+   */
+  carriers: {
+    [k: string]: CarrierConfig;
+  };
+}
+/**
+ * How objects are written, for any target.
+ */
+export interface PublishConfig {
+  /**
+   * Writes in flight at once.
+   */
+  concurrency: number;
+  /**
+   * Cache-Control of each object, by kind (S3 stores it with the object; `serve` sends it). Lists change with every new document, so they get the shorter lifetime. Without `private`, CloudFront may cache them (its viewer-request function checks auth before the cache); any other shared cache must not store them because requests carry Authorization.
+   */
+  cacheControl: {
+    /**
+     * One order, invoice or PDF.
+     */
+    document: string;
+    /**
+     * List pages and the backorder list.
+     */
+    list: string;
+  };
+}
+/**
+ * Settings of an `s3://` target. Credentials come from the AWS SDK's default chain (environment, shared config/profile, container or instance role), never from this file.
+ */
+export interface S3Config {
+  /**
+   * Region of the bucket, e.g. eu-north-1. Required for an s3:// target (any value the store accepts for S3-compatible stores, e.g. us-east-1 or auto).
+   */
+  region?: string;
+  /**
+   * Endpoint URL of an S3-compatible store (MinIO, Cloudflare R2, Wasabi, ...). Leave out for AWS.
+   */
+  endpoint?: string;
+  /**
+   * Address the bucket as ENDPOINT/BUCKET instead of BUCKET.ENDPOINT (MinIO and most self-hosted stores need true).
+   */
+  forcePathStyle: boolean;
+  /**
+   * `default`: the SDK sends and checks CRC32 checksums where S3 supports them. `when-required`: only where an operation requires one (requestChecksumCalculation/responseChecksumValidation WHEN_REQUIRED), for stores that reject the newer checksum headers. Every PUT also carries Content-MD5, which all stores check.
+   */
+  checksums: 'default' | 'when-required';
+  /**
+   * Store JSON gzip-compressed with Content-Encoding: gzip (CloudFront passes it to clients that accept gzip; others must decompress). The manifest's sha256 is of the uncompressed bytes.
+   */
+  gzip: boolean;
+  /**
+   * Attempts per request (the SDK's standard retry mode: exponential backoff with full jitter on 5xx, SlowDown/throttling, timeouts and connection resets). An object still failing stays in the outbox for the next cycle.
+   */
+  maxAttempts: number;
+  /**
+   * Time to establish a connection before the attempt counts as failed (and is retried).
+   */
+  connectTimeoutMs: number;
+  /**
+   * Time for one request and its response before the attempt counts as failed (and is retried).
+   */
+  requestTimeoutMs: number;
+  /**
+   * A dropped PDF of at least this many MiB goes up as a multipart upload, read from disk part by part (memory stays at a few parts whatever the file's size); a smaller one is read whole and sent as one PUT. A failed multipart upload is aborted, and its object stays in the outbox.
+   */
+  multipartThresholdMiB: number;
+  /**
+   * Part size of a multipart upload in MiB (S3's minimum is 5). Four parts of an upload are sent at once, so an upload holds about five parts in memory; S3 allows 10,000 parts, so the largest file is 10,000 x this.
+   */
+  partSizeMiB: number;
+  invalidation: InvalidationConfig;
+}
+/**
+ * CloudFront invalidation after each publish cycle of the paths that were overwritten or deleted: one batch per cycle. Off by default: short Cache-Control lifetimes make it unnecessary, and paths beyond the monthly free allowance cost money.
+ */
+export interface InvalidationConfig {
+  enabled: boolean;
+  /**
+   * The CloudFront distribution in front of the bucket. Required when enabled.
+   */
+  distributionId?: string;
+  /**
+   * A customer with more changed paths than this in one cycle is invalidated as /{prefix}/customers/{c}/* (one path).
+   */
+  maxPathsPerCustomer: number;
+}
+export interface FoldersConfig {
+  drop: string;
+  archive: string;
+  quarantine: string;
+}
+export interface InboxConfig {
+  /**
+   * A file is taken when size and mtime have not changed for this long.
+   */
+  stableMs: number;
+  /**
+   * Full rescan of the drop folder, for events the watcher missed.
+   */
+  rescanMs: number;
+  /**
+   * Poll instead of inotify (SMB/NFS shares).
+   */
+  usePolling: boolean;
+  /**
+   * Suffixes of marker files: for a feed with `complete: marker`, NAME is taken once NAME.done (or another suffix) exists. Markers are archived with their file.
+   */
+  markers: string[];
+  /**
+   * Processing order: oldest mtime first (then name), or by name only (for ERPs that number their exports).
+   */
+  order: 'mtime' | 'name';
+  /**
+   * On SIGTERM/SIGINT: time to finish publishing before exiting (what is left stays queued).
+   */
+  shutdownMs: number;
+}
+export interface IngestConfig {
+  /**
+   * A full snapshot that would delete more than this share of a kind is quarantined as a suspected truncated export.
+   */
+  maxDeleteShare: number;
+  /**
+   * Errors collected per file before reading stops.
+   */
+  maxErrors: number;
+}
+export interface ServeConfig {
+  host: string;
+  port: number;
+  /**
+   * Print a ready curl command with the first literal token (for the bundled demo only).
+   */
+  printCurl: boolean;
+}
+/**
+ * The daemon's admin port: /healthz, /metrics (Prometheus) and the admin pages. Separate from `serve`. On a loopback address it is open to local users; bound elsewhere, every path but /healthz needs a token (Bearer, or Basic with the token as password).
+ */
+export interface AdminConfig {
+  /**
+   * Serve the admin port while `run` is running.
+   */
+  enabled: boolean;
+  /**
+   * Bind address. Loopback by default; anything else requires tokens.
+   */
+  host: string;
+  /**
+   * 0 picks a free port (logged at start).
+   */
+  port: number;
+  /**
+   * Tokens for the admin port when it is not on loopback, same forms as `auth.tokens`. Default: `auth.tokens`.
+   */
+  tokens?: TokenSource[];
+}
+export interface AuthConfig {
+  /**
+   * Header carrying `Bearer <token>`.
+   */
+  header: string;
+  /**
+   * Accepted proofs: `bearer` (a token in `header`; what Vendre sends) and `signed` (X-Timestamp + X-Signature, an HMAC over method, path, query and time; see README). A request must carry one, and every one it carries must be valid.
+   *
+   * @minItems 1
+   */
+  modes: ('bearer' | 'signed')[];
+  /**
+   * HMAC secrets for signed mode, several for rotation (the CloudFront Function reads at most 3). Each is a literal or an environment variable name.
+   *
+   * @maxItems 3
+   */
+  secrets: SecretSource[];
+  /**
+   * Signed mode: how far X-Timestamp may be from the edge's clock, either way.
+   */
+  windowSeconds: number;
+  /**
+   * Valid tokens, several for rotation. Each is a literal, an environment variable name, or a sha256 hex digest.
+   */
+  tokens: TokenSource[];
+}
+export interface FeedConfig {
+  name: string;
+  /**
+   * File name glob (* and ?), case-insensitive.
+   */
+  pattern: string;
+  /**
+   * orders/invoices/credit_invoices carry headers (and may carry line fields: the flat layout); *_lines carry lines joined on `id`.
+   */
+  kind: 'orders' | 'order_lines' | 'invoices' | 'invoice_lines' | 'credit_invoices' | 'credit_invoice_lines';
+  format: 'csv' | 'xml';
+  encoding: 'utf-8' | 'windows-1252' | 'iso-8859-1';
+  delimiter: string;
+  quote: string;
+  /**
+   * CSV: first row names the columns. Without it, `columns` names them.
+   */
+  header: boolean;
+  /**
+   * CSV column names when the file has no header row.
+   */
+  columns?: string[];
+  /**
+   * XML: path of the record element, e.g. Orders/Order.
+   */
+  recordPath?: string;
+  /**
+   * XML: path of the line elements inside a record, e.g. Lines/Line.
+   */
+  linePath?: string;
+  dateFormat: string;
+  /**
+   * comma: 1 234,50 and 1234,50; dot: 1,234.50 and 1234.50.
+   */
+  numberFormat: 'comma' | 'dot';
+  mode: 'delta' | 'full';
+  /**
+   * A bad record (a value that does not parse, a row with the wrong column count): reject the whole file, or skip the record, apply the rest and report it. Damage to the file itself (encoding, quoting, XML syntax, entity declarations) always rejects the file.
+   */
+  onError: 'reject-file' | 'skip-record';
+  /**
+   * When a file counts as complete: `stable` (size and mtime unchanged for inbox.stableMs), `marker` (a marker file NAME.done/NAME.ok beside it), `rename` (the ERP writes under an ignored temporary name such as *.tmp and renames: taken at once).
+   */
+  complete: 'stable' | 'marker' | 'rename';
+  maxDeleteShare?: number;
+  currency?: string;
+  delete?: ColumnValues;
+  credit?: ColumnValues;
+  /**
+   * How the export writes credit invoice amounts: `negative` (as they are) or `positive` (Business Central credit memos: quantities, totals and shipping are negated).
+   */
+  creditSign: 'negative' | 'positive';
+  /**
+   * Per canonical field, raw values of the export → text to publish, e.g. `payment_status: { "Yes": "Betald", "No": "Obetald" }`. Values not listed pass through.
+   */
+  values?: {
+    [k: string]: {
+      [k: string]: string;
+    };
+  };
+  map: FeedMap;
+}
+/**
+ * Delta mode: a record whose column holds one of the values deletes its document.
+ */
+export interface ColumnValues {
+  column: string;
+  /**
+   * @minItems 1
+   */
+  values: string[];
+}
+/**
+ * Canonical field → source column (CSV) or path (XML; `@name` for attributes). `line.*` fields come from the line.
+ */
+export interface FeedMap {
+  id: string;
+  customer_no?: string;
+  date?: string;
+  due_date?: string;
+  payment_status?: string;
+  reference?: string;
+  po_number?: string;
+  comment?: string;
+  currency?: string;
+  total?: string;
+  shipping_cost?: string;
+  order_no?: string;
+  /**
+   * One or more tracking ids (separated by , ; or space).
+   */
+  tracking_id?: string;
+  /**
+   * Carrier code or name (PostNord, DHL Express, …) for the tracking link.
+   */
+  carrier?: string;
+  'customer.company'?: string;
+  'customer.reference'?: string;
+  'customer.address'?: string;
+  'customer.address2'?: string;
+  'customer.zipcode'?: string;
+  'customer.ziparea'?: string;
+  'customer.country'?: string;
+  'delivery.reference'?: string;
+  'delivery.address'?: string;
+  'delivery.address2'?: string;
+  'delivery.zipcode'?: string;
+  'delivery.ziparea'?: string;
+  'delivery.country'?: string;
+  'line.no'?: string;
+  'line.model'?: string;
+  'line.name'?: string;
+  'line.quantity'?: string;
+  'line.price'?: string;
+  'line.discount'?: string;
+  'line.row_total'?: string;
+  'line.vat_rate'?: string;
+  /**
+   * Quantity delivered so far; remaining = quantity − delivered is backordered.
+   */
+  'line.delivered'?: string;
+  /**
+   * Quantity still to deliver (restnoterat), when the export states it directly.
+   */
+  'line.remaining'?: string;
+  /**
+   * Expected delivery date of what remains.
+   */
+  'line.delivery_date'?: string;
+}
+export interface PdfConfig {
+  /**
+   * File name with `{id}` where the document number stands, e.g. `faktura_{id}.pdf` (case-insensitive).
+   */
+  pattern: string;
+  kind: 'order' | 'invoice' | 'credit';
+}
+/**
+ * Capability links for PDFs: each `pdf_link` gets `?sig=` (an HMAC of its path), so a shopper's browser can open it without the Authorization header. Required when `pdfs` are published to an s3:// target. See README "PDF links".
+ */
+export interface PdfLinksConfig {
+  /**
+   * HMAC secrets, newest first: the first signs every pdf_link, all are accepted (rotation; the CloudFront Function reads at most 3). Each is an environment variable name or a file holding the secret (16 to 1000 printable ASCII characters, no spaces; a trailing newline is ignored). Never a literal in this file.
+   *
+   * @minItems 1
+   * @maxItems 3
+   */
+  secrets: ExternalSecretSource[];
+}
+export interface CarrierConfig {
+  name?: string;
+  url: string;
+  aliases?: string[];
+}
