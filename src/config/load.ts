@@ -4,10 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { ConfigError } from '../errors.ts';
+import { expandDocument } from './env.ts';
 import { LINE_FIELDS, s3LocationProblem, targetOf, type Config, type FeedConfig } from './types.ts';
 import { compileDateFormat } from '../mapping/dates.ts';
 import { feedCarriesHeaders } from '../model.ts';
-import { globToRegExp } from '../inbox/files.ts';
+import picomatch from 'picomatch';
 
 export const SCHEMA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schemas');
 
@@ -16,18 +17,18 @@ export function resolveConfigPath(flag: string | undefined, env: NodeJS.ProcessE
   return path.resolve(flag ?? env.VENDRE_PULL_CONFIG ?? 'vendre-pull.yaml');
 }
 
-export function loadConfig(file: string): Readonly<Config> {
+export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     throw new ConfigError(`cannot read config file ${file}: ${(err as Error).message}`);
   }
-  return parseConfig(text, file);
+  return parseConfig(text, file, env);
 }
 
-/** Parse, apply defaults, validate against schemas/config.schema.json, resolve paths, freeze. */
-export function parseConfig(text: string, file: string): Readonly<Config> {
+/** Parse, expand `${ENV}` references, apply defaults, validate against schemas/config.schema.json, resolve paths, freeze. */
+export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -35,6 +36,7 @@ export function parseConfig(text: string, file: string): Readonly<Config> {
     const line = e.linePos?.[0]?.line;
     throw new ConfigError(`${file}${line ? `:${line}` : ''}: YAML syntax: ${e.message.split('\n')[0]}`, undefined, line);
   }
+  expandDocument(doc, lineCounter, file, env);
   const raw: unknown = doc.toJS() ?? {};
   const validate = configValidator();
   if (!validate(raw)) {
@@ -131,8 +133,10 @@ function checkSemantics(cfg: Config, doc: Document, lc: LineCounter, file: strin
   if (cfg.pdfs.length > 0 && !cfg.publicBaseUrl) fail(['pdfs'], 'needs `publicBaseUrl` (the CDN URL that pdf_link points to)');
   // Behind CloudFront a shopper's browser opens pdf_link without the Authorization header: only a signed link works.
   if (cfg.pdfs.length > 0 && target.kind === 's3' && !cfg.pdfLinks) fail(['pdfs'], 'needs `pdfLinks.secrets` when the target is s3:// (pdf_link must carry a signature the edge accepts; see README "PDF links")');
+  // Same matching as the inbox: feed patterns are case-insensitive globs over the file name.
+  const feedMatchers = cfg.feeds.map((f) => ({ feed: f, isMatch: picomatch(f.pattern, { nocase: true, dot: true }) }));
   cfg.pdfs.forEach((p, i) => {
-    const clash = cfg.feeds.find((f) => globToRegExp(f.pattern).test(p.pattern.replace('{id}', 'x')));
+    const clash = feedMatchers.find((m) => m.isMatch(p.pattern.replace('{id}', 'x')))?.feed;
     if (clash) fail(['pdfs', i, 'pattern'], `overlaps the pattern of feed ${clash.name}`);
   });
   const names = new Set<string>();
