@@ -1,4 +1,4 @@
-import { loadConfig, resolveConfigPath } from '../config/load.ts';
+import { loadConfigFor } from '../config/load.ts';
 import type { Config } from '../config/types.ts';
 import { createLogger, type Logger } from '../ops/log.ts';
 import { createProgress, type Progress } from '../ops/progress.ts';
@@ -17,7 +17,7 @@ export function progressFor(g: GlobalOptions, log: Logger): Progress {
 }
 
 export function loadFromOptions(g: GlobalOptions): Readonly<Config> {
-  return loadConfig(resolveConfigPath(g.config));
+  return loadConfigFor(g.config);
 }
 
 export function logger(g: GlobalOptions, destination: 1 | 2 = 1): Logger {

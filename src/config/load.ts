@@ -9,19 +9,40 @@ import { LINE_FIELDS, s3LocationProblem, targetOf, type Config, type FeedConfig 
 import { compileDateFormat } from '../mapping/dates.ts';
 import { feedCarriesHeaders } from '../model.ts';
 import picomatch from 'picomatch';
+import { distance } from 'fastest-levenshtein';
 
 export const SCHEMA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schemas');
 
 /** Which config file: --config, then VENDRE_PULL_CONFIG, then ./vendre-pull.yaml. */
 export function resolveConfigPath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  return path.resolve(flag ?? env.VENDRE_PULL_CONFIG ?? 'vendre-pull.yaml');
+  return findConfig(flag, env).file;
 }
 
-export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+/** The config file to read and what named it, for a "not found" that says where it looked and why there. */
+export function findConfig(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): { file: string; from: string } {
+  if (flag !== undefined) return { file: path.resolve(flag), from: 'from --config' };
+  if (env.VENDRE_PULL_CONFIG) return { file: path.resolve(env.VENDRE_PULL_CONFIG), from: 'from VENDRE_PULL_CONFIG' };
+  return { file: path.resolve('vendre-pull.yaml'), from: 'the default, as neither --config nor VENDRE_PULL_CONFIG is set' };
+}
+
+/** The config the command line names (--config, VENDRE_PULL_CONFIG or ./vendre-pull.yaml), loaded. */
+export function loadConfigFor(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const found = findConfig(flag, env);
+  return loadConfig(found.file, env, found.from);
+}
+
+export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env, from?: string): Readonly<Config> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new ConfigError(
+        `no config file: tried ${file}${from ? ` (${from})` : ''}. ` +
+          'Name the file with --config FILE or VENDRE_PULL_CONFIG=FILE. To start one, `vendre-pull init EXPORT_FILE` ' +
+          'proposes a feed from one of your export files (README "Configuration" has a minimal config around it).',
+      );
+    }
     throw new ConfigError(`cannot read config file ${file}: ${(err as Error).message}`);
   }
   return parseConfig(text, file, env);
@@ -58,10 +79,13 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   return deepFreeze(result);
 }
 
+type SchemaNode = { properties?: Record<string, unknown> };
 let compiled: ReturnType<Ajv['compile']> | undefined;
+let configSchema: Record<string, unknown> | undefined;
 function configValidator(): ReturnType<Ajv['compile']> {
   if (!compiled) {
     const schema = JSON.parse(readFileSync(path.join(SCHEMA_DIR, 'config.schema.json'), 'utf8'));
+    configSchema = schema;
     const ajv = new Ajv({ allErrors: false, useDefaults: true, strict: true, strictTuples: false });
     compiled = ajv.compile(schema);
   }
@@ -76,6 +100,8 @@ function schemaError(err: ErrorObject, doc: Document, lc: LineCounter, file: str
     const extra = String((err.params as { additionalProperty: string }).additionalProperty);
     key = key ? `${key}.${extra}` : extra;
     detail = 'is not a known key';
+    const suggestion = closestKey(extra, knownKeysAt(err.schemaPath));
+    if (suggestion) detail += `; did you mean \`${suggestion}\`?`;
     segments.push(extra);
   } else if (err.keyword === 'required') {
     const missing = String((err.params as { missingProperty: string }).missingProperty);
@@ -86,6 +112,23 @@ function schemaError(err: ErrorObject, doc: Document, lc: LineCounter, file: str
   }
   const line = lineOf(doc, lc, segments);
   return new ConfigError(`${file}${line ? `:${line}` : ''}: \`${key || '(root)'}\` ${detail}`, key, line);
+}
+
+/** The keys the schema object that rejected an unknown key allows (its schemaPath ends in /additionalProperties). */
+function knownKeysAt(schemaPath: string): string[] {
+  let node: unknown = configSchema;
+  for (const part of schemaPath.replace(/^#\//, '').split('/').slice(0, -1)) node = (node as Record<string, unknown> | undefined)?.[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+  return Object.keys((node as SchemaNode | undefined)?.properties ?? {});
+}
+
+/** The known key a typo most likely meant: case aside, at most about one edit in three characters (and at least 2). */
+export function closestKey(key: string, known: readonly string[]): string | undefined {
+  let best: { key: string; d: number } | undefined;
+  for (const k of known) {
+    const d = distance(key.toLowerCase(), k.toLowerCase());
+    if (!best || d < best.d) best = { key: k, d };
+  }
+  return best && best.d <= Math.max(2, Math.floor(key.length / 3)) ? best.key : undefined;
 }
 
 /** Line of the deepest node of `segments` that exists (the key itself when it is an unknown key). */

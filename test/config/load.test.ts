@@ -71,3 +71,11 @@ test('the bundled sample config is valid', () => {
   const cfg = loadConfig(path.resolve('samples/vendre-pull.yaml'));
   assert.ok(cfg.feeds.length >= 2);
 });
+
+test('a PDF pattern that a feed pattern also matches is refused (case-insensitive, as the inbox matches)', () => {
+  const pdfs = (pattern: string) => `${base}publicBaseUrl: https://history.example.com\npdfs:\n  - { pattern: "${pattern}", kind: order }\n`;
+  const e = configError(pdfs('ORDERS_{id}.CSV'));
+  assert.equal(e.key, 'pdfs.0.pattern');
+  assert.match(e.message, /overlaps the pattern of feed orders/);
+  assert.equal(parseConfig(pdfs('order_{id}.pdf'), '/etc/vp/vendre-pull.yaml').pdfs[0]!.pattern, 'order_{id}.pdf');
+});
