@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parseConfig } from '../../src/config/load.ts';
 import { expandEnv } from '../../src/config/env.ts';
 import { ConfigError } from '../../src/errors.ts';
@@ -87,4 +88,21 @@ test('a malformed reference is a config error, and $$ keeps a literal ${', () =>
   assert.match(e.message, /without a closing `}`/);
   const cfg = parseConfig(`state: /srv/$\${literal}.db\n${feeds}`, FILE, {});
   assert.equal(cfg.state, '/srv/${literal}.db');
+});
+
+test('the README example expands as the README says, and its error line is the one the loader prints', () => {
+  const readme = readFileSync(path.resolve('README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('**Environment variables.**'));
+  const example = /```yaml\n([\s\S]*?)```/.exec(section)![1]!;
+  const printed = /```\n(vendre-pull: [^\n]*)\n```/.exec(section)![1]!;
+  const yaml = `${example}${feeds}`;
+  const cfg = parseConfig(yaml, '/etc/vendre-pull.yaml', { STAGE: 'prod', ERP_EXPORT_DIR: '/srv/erp/export' });
+  assert.equal(cfg.state, '/var/lib/vendre-pull/state.db');
+  assert.equal(cfg.target, 's3://vendre-history/prod');
+  assert.equal(cfg.folders.drop, '/srv/erp/export');
+  assert.equal(cfg.folders.archive, '/var/lib/vendre-pull/archive');
+  assert.equal(cfg.s3.region, 'eu-north-1');
+  assert.equal(cfg.admin.port, 9464);
+  const e = configError(yaml, { ERP_EXPORT_DIR: '/srv/erp/export' });
+  assert.equal(`vendre-pull: ${e.message.replace(FILE, '/etc/vendre-pull.yaml')}`, printed);
 });
