@@ -13,12 +13,7 @@ import { distance } from 'fastest-levenshtein';
 
 export const SCHEMA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schemas');
 
-/** Which config file: --config, then VENDRE_PULL_CONFIG, then ./vendre-pull.yaml. */
-export function resolveConfigPath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  return findConfig(flag, env).file;
-}
-
-/** The config file to read and what named it, for a "not found" that says where it looked and why there. */
+/** Which config file: --config, then VENDRE_PULL_CONFIG, then ./vendre-pull.yaml; and what named it, for a "not found". */
 export function findConfig(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): { file: string; from: string } {
   if (flag !== undefined) return { file: path.resolve(flag), from: 'from --config' };
   if (env.VENDRE_PULL_CONFIG) return { file: path.resolve(env.VENDRE_PULL_CONFIG), from: 'from VENDRE_PULL_CONFIG' };
