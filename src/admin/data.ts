@@ -6,7 +6,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { App } from '../app.ts';
 import type { DataErrorContext } from '../errors.ts';
-import { isIgnoredName } from '../inbox/files.ts';
+import { isIgnoredName } from '../inbox/names.ts';
 import { serialize, sha256 } from '../publish/plan.ts';
 import { renderCustomer, type RenderedDocument } from '../render/documents.ts';
 

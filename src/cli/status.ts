@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { App } from '../app.ts';
-import { isIgnoredName } from '../inbox/files.ts';
+import { isIgnoredName } from '../inbox/names.ts';
 import { withApp, type GlobalOptions } from './context.ts';
 
 export interface FeedStatus {

@@ -13,7 +13,7 @@ import type { FileReport } from '../ingest/process.ts';
 import type { DrainEvent } from '../publish/drain.ts';
 import { parseKey } from '../layout/keys.ts';
 import type { Store } from '../store/db.ts';
-import { isIgnoredName } from '../inbox/files.ts';
+import { isIgnoredName } from '../inbox/names.ts';
 
 export interface MetricsSource {
   store: Store;
