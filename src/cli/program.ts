@@ -106,14 +106,18 @@ function program(): Command {
   p.hook('preAction', () => {
     if (g().printConfig) {
       const cfg = loadFromOptions(g());
-      const redact = <T extends object>(t: T) => ('value' in t ? { value: '[redacted]' } : t);
-      const shown = { ...cfg, admin: { ...cfg.admin, tokens: cfg.admin.tokens?.map(redact) }, auth: { ...cfg.auth, tokens: cfg.auth.tokens.map((t) => ('value' in t ? { value: '[redacted]' } : t)), secrets: cfg.auth.secrets.map((t) => ('value' in t ? { value: '[redacted]' } : t)) } };
+      const shown = { ...cfg, admin: { ...cfg.admin, tokens: redacted(cfg.admin.tokens) }, auth: { ...cfg.auth, tokens: redacted(cfg.auth.tokens), secrets: redacted(cfg.auth.secrets) } };
       process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
       process.exit(ExitCodes.OK);
     }
   });
   Object.defineProperty(p, 'exitCode', { get: () => exit });
   return p;
+}
+
+/** Tokens and secrets as `--print-config` shows them: a value written in the config is hidden, a reference (env, file) is shown. */
+function redacted<T extends object>(list: readonly T[] | undefined): Array<T | { value: string }> | undefined {
+  return list?.map((t) => ('value' in t ? { value: '[redacted]' } : t));
 }
 
 export async function main(argv: string[]): Promise<number> {
