@@ -1,11 +1,10 @@
+/** The inbox's file work: hashing, moving without overwriting, the archive's day folders and its listing. */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { link, mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { walkFiles } from '../fs/walk.ts';
 import { isIgnoredName } from './names.ts';
-
-/** The inbox's file work: hashing, moving without overwriting, the archive's day folders and its listing. */
 
 export async function sha256File(file: string): Promise<{ sha256: string; size: number }> {
   const hash = createHash('sha256');

@@ -1,11 +1,10 @@
-import escapeStringRegexp from 'escape-string-regexp';
-import picomatch from 'picomatch';
-import type { FeedConfig, PdfConfig } from '../config/types.ts';
-
 /**
  * What a dropped file's name says: which feed it belongs to, which document a PDF is for, or that the
  * inbox leaves it alone. Names only: no folder is read here.
  */
+import escapeStringRegexp from 'escape-string-regexp';
+import picomatch from 'picomatch';
+import type { FeedConfig, PdfConfig } from '../config/types.ts';
 
 /**
  * A feed pattern is a file-name glob of `*` and `?` only, case-insensitive (the schema says so). picomatch
