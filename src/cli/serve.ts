@@ -27,13 +27,11 @@ export async function startServeFor(app: App, overrides: { host?: string; port?:
  * (printCurl: the bundled sample's public demo token); otherwise the token is a placeholder.
  */
 export function curlHint(app: App, url: string, firstLiteral: string | undefined): string | undefined {
-  const row = app.store.db
-    .prepare<[], { customer_no: string }>("SELECT customer_no FROM docs WHERE kind = 'order' GROUP BY customer_no ORDER BY count(*) DESC, customer_no LIMIT 1")
-    .get();
-  if (!row) return undefined;
+  const customer = app.store.busiestOrderCustomer();
+  if (customer === undefined) return undefined;
   const token = app.cfg.serve.printCurl && firstLiteral ? firstLiteral : '<token>';
   const header = app.cfg.auth.header === 'authorization' ? 'Authorization' : app.cfg.auth.header;
-  return `curl -s -H '${header}: Bearer ${token}' ${url}/${app.cfg.prefix}/${listPageKey(row.customer_no, 'orders', 1)}`;
+  return `curl -s -H '${header}: Bearer ${token}' ${url}/${app.cfg.prefix}/${listPageKey(customer, 'orders', 1)}`;
 }
 
 export async function serveCommand(g: GlobalOptions, opts: { host?: string; port?: number }): Promise<number> {

@@ -28,46 +28,26 @@ export interface Status {
 }
 
 export async function collectStatus(app: App): Promise<Status> {
-  const db = app.store.db;
-  const count = (sql: string, ...params: unknown[]) => (db.prepare(sql).pluck().get(...params) as number) ?? 0;
-  const byOutcome = Object.fromEntries(
-    db.prepare<[], { outcome: string; n: number }>('SELECT outcome, count(*) AS n FROM files GROUP BY outcome').all().map((r) => [r.outcome, r.n]),
-  );
-  const lastOf = db.prepare<[string], FeedStatus['last_file']>('SELECT name, outcome, records, finished_at, error FROM files WHERE feed = ? ORDER BY seq DESC LIMIT 1');
-  const lastIngested = db.prepare("SELECT max(finished_at) FROM files WHERE feed = ? AND outcome = 'ingested'").pluck();
-  const outboxErr = db.prepare<[], { last_error: string }>('SELECT last_error FROM outbox WHERE last_error IS NOT NULL ORDER BY attempts DESC, key LIMIT 1').get();
+  const byOutcome = app.store.filesByOutcome();
+  const counts = app.store.statusCounts();
   return {
     state: app.cfg.state,
     target: app.target.description,
     feeds: app.cfg.feeds.map((f) => ({
       name: f.name,
       pattern: f.pattern,
-      last_file: lastOf.get(f.name) ?? null,
-      last_ingested_at: (lastIngested.get(f.name) as string | null) ?? null,
+      last_file: app.store.lastFileOf(f.name) ?? null,
+      last_ingested_at: app.store.lastIngestedAt(f.name),
     })),
-    documents: {
-      orders: count("SELECT count(*) FROM docs WHERE kind = 'order'"),
-      invoices: count("SELECT count(*) FROM docs WHERE kind = 'invoice'"),
-      credit_invoices: count("SELECT count(*) FROM docs WHERE kind = 'credit'"),
-      customers: count('SELECT count(DISTINCT customer_no) FROM docs'),
-      // Lines whose header has not arrived (yet): not published until it does.
-      orphan_line_sets: count('SELECT count(*) FROM line_sets l LEFT JOIN docs d ON d.kind = l.kind AND d.id = l.doc_id WHERE d.id IS NULL'),
-    },
-    published: {
-      objects: count('SELECT count(*) FROM manifest'),
-      orders: count("SELECT count(*) FROM manifest WHERE key GLOB 'customers/*/orders/*.json' AND key NOT GLOB 'customers/*/orders/*/*'"),
-      invoices: count("SELECT count(*) FROM manifest WHERE key GLOB 'customers/*/invoices/*.json' AND key NOT GLOB 'customers/*/invoices/*/*'"),
-      order_lists: count("SELECT count(*) FROM manifest WHERE key GLOB 'customers/*/orders/*pages/*'"),
-      invoice_lists: count("SELECT count(*) FROM manifest WHERE key GLOB 'customers/*/invoices/*pages/*'"),
-    },
-    outbox: { depth: app.store.outboxDepth(), failing: count('SELECT count(*) FROM outbox WHERE attempts > 0'), last_error: outboxErr?.last_error ?? null },
-    dirty_customers: count('SELECT count(*) FROM dirty'),
+    documents: counts.documents,
+    published: counts.published,
+    outbox: counts.outbox,
+    dirty_customers: counts.dirty_customers,
     files: { ingested: byOutcome.ingested ?? 0, rejected: byOutcome.rejected ?? 0, duplicate: byOutcome.duplicate ?? 0 },
     inbox: (await list(app.cfg.folders.drop)).filter((n) => !isIgnoredName(n, app.cfg.inbox.markers)),
     quarantine: await quarantine(app.cfg.folders.quarantine),
-    invalid_documents: db
-      .prepare<[], { key: string; message: string; src_file: string; src_line: number }>('SELECT key, message, src_file, src_line FROM publish_errors ORDER BY key')
-      .all()
+    invalid_documents: app.store
+      .publishErrors()
       .map((r) => ({ key: r.key, message: r.message, source: `${r.src_file}:${r.src_line}` })),
     pdfs_waiting: app.store.ownerlessPdfs().map((p) => ({ kind: p.kind, id: p.id, file: p.src_file, since: p.received_at })),
   };
