@@ -14,7 +14,7 @@ import { listen } from '../serve/listen.ts';
 import { gunzipSync } from 'node:zlib';
 import type { Logger } from 'pino';
 import type { App } from '../app.ts';
-import { collectStatus } from '../cli/status.ts';
+import { collectStatus } from '../ops/status.ts';
 import { ConfigError } from '../errors.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import { serialize } from '../publish/plan.ts';

@@ -2,7 +2,7 @@
  * The admin pages: pure functions from data to HTML. Every value goes through the `html` tag, which
  * escapes it; links are built with `href`, which percent-encodes each segment.
  */
-import type { Status } from '../cli/status.ts';
+import type { Status } from '../ops/status.ts';
 import type { RenderedDocument } from '../render/documents.ts';
 import { documentKey, type ListKind } from '../layout/keys.ts';
 import type { CustomerRow, CustomerView, FeedOverview, OutboxOverview, PublishState, QuarantinedFile, QuarantineError } from './data.ts';
