@@ -9,7 +9,8 @@ import { publishDirty } from '../publish/cycle.ts';
 import { drainOutbox } from '../publish/drain.ts';
 import { ApplyAborted } from '../ingest/apply.ts';
 import { startAdminFor } from '../admin/start.ts';
-import { curlHint, startServeFor, waitForSignal } from './serve.ts';
+import { startServeFor } from '../serve/start.ts';
+import { curlHint, waitForSignal } from './serve.ts';
 import { withApp, type GlobalOptions } from './context.ts';
 
 /**

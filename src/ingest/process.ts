@@ -1,4 +1,4 @@
-import { copyFile, mkdir, open, rename, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { App } from '../app.ts';
 import { DataError, ErrorCodes, FileRejected } from '../errors.ts';
@@ -9,6 +9,7 @@ import type { DrainEvent, DrainStats } from '../publish/drain.ts';
 import type { PlanStats } from '../publish/plan.ts';
 import { readRecords } from '../readers/index.ts';
 import { applyFile, type ApplyResult } from './apply.ts';
+import { keepBlob, startsWithPdfMagic } from './blobs.ts';
 
 export type FileOutcomeKind = 'ingested' | 'rejected' | 'duplicate';
 
@@ -80,7 +81,7 @@ export async function processFile(app: App, file: string, opts: ProcessOptions):
       report.errors.push(new DataError(ErrorCodes.RECORD, size === 0 ? 'the PDF is empty (0 bytes)' : 'not a PDF (it does not start with %PDF-)', { file: name, line: 1, rule: 'pdf', hint: 'the file name matches a `pdfs` pattern; only PDF files belong there' }));
     } else if (!opts.dryRun) {
       // The bytes are kept by content in the state folder: the archived copy may move, the published one must not.
-      const blob = await keepBlob(app, file, sha256);
+      const blob = await keepBlob(app.cfg.state, file, sha256);
       app.store.transaction(() => {
         const owner = app.store.upsertPdf(pdf.kind, pdf.id, { path: blob, sha256, size }, name);
         if (owner) app.store.markDirty(owner);
@@ -186,29 +187,6 @@ export async function processFile(app: App, file: string, opts: ProcessOptions):
     }
   }
   return report;
-}
-
-async function startsWithPdfMagic(file: string): Promise<boolean> {
-  const fh = await open(file, 'r');
-  try {
-    const buf = Buffer.alloc(5);
-    await fh.read(buf, 0, 5, 0);
-    return buf.toString('latin1') === '%PDF-';
-  } finally {
-    await fh.close();
-  }
-}
-
-/** Copies a PDF to `{state folder}/blobs/{sha256}.pdf` (once; same bytes, same file). */
-async function keepBlob(app: App, file: string, sha256: string): Promise<string> {
-  const dir = path.join(path.dirname(app.cfg.state), 'blobs');
-  const dest = path.join(dir, `${sha256}.pdf`);
-  if (await fileExists(dest)) return dest;
-  await mkdir(dir, { recursive: true });
-  const tmp = `${dest}.${process.pid}.tmp`;
-  await copyFile(file, tmp);
-  await rename(tmp, dest);
-  return dest;
 }
 
 export async function fileExists(file: string): Promise<boolean> {

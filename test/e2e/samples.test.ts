@@ -7,7 +7,7 @@ import { processFile } from '../../src/ingest/process.ts';
 import { parseKey } from '../../src/layout/keys.ts';
 import { createValidator } from '../../src/render/validate.ts';
 import type { DocumentType } from '../../src/render/documents.ts';
-import { startServeFor } from '../../src/cli/serve.ts';
+import { startServeFor } from '../../src/serve/start.ts';
 import { tmpDir } from '../helpers.ts';
 import { sampleApp } from '../support/s3-app.ts';
 
