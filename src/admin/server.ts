@@ -112,7 +112,7 @@ export async function startAdmin(opts: AdminOptions): Promise<{ server: http.Ser
   const { app, log } = opts;
   const needsAuth = opts.requireToken ?? !isLoopback(opts.host);
   if (needsAuth && opts.tokenHashes.length === 0) {
-    throw new ConfigError(`admin: bound to ${opts.host}, which is not loopback, but no token is configured (admin.tokens or auth.tokens); refusing to serve it unprotected`, 'admin.host');
+    throw new ConfigError(`admin: bound to ${opts.host}, which is not loopback, but no token is configured (admin.tokens or auth.tokens); refusing to serve it unprotected`, 'admin.host', undefined, 'config-unprotected');
   }
   const health = healthChecker(app, { stopping: opts.stopping, ttlMs: opts.targetCheckTtlMs });
   const hashes = opts.tokenHashes.map((h) => Buffer.from(h, 'hex'));

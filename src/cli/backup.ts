@@ -14,9 +14,9 @@ export async function backupCommand(file: string, g: GlobalOptions, opts: { forc
     g,
     async (app) => {
       const dest = path.resolve(file);
-      if (dest === path.resolve(app.cfg.state)) throw new UsageError('backup: FILE is the state file itself; name another file');
+      if (dest === path.resolve(app.cfg.state)) throw new UsageError('backup: FILE is the state file itself; name another file', 'usage-file');
       const existing = await stat(dest).catch(() => undefined);
-      if (existing && !opts.force) throw new UsageError(`backup: ${dest} exists; pass --force to replace it`);
+      if (existing && !opts.force) throw new UsageError(`backup: ${dest} exists; pass --force to replace it`, 'usage-file');
       const progress = progressFor(g, app.log);
       try {
         const bar = progress.start('backup', 0, 'pages');

@@ -138,7 +138,7 @@ export async function processFile(app: App, file: string, opts: ProcessOptions):
         progress?.({ bytes: size, size, records: report.result.records });
         const { skipped, ...counts } = report.result;
         log.info({ feed: feed.name, ...counts, skipped: skipped.length, ms: Date.now() - started }, opts.dryRun ? 'file is valid' : 'file applied');
-        for (const e of skipped) log.warn({ feed: feed.name, code: e.code, ...e.context }, `record skipped: ${e.message}`);
+        for (const e of skipped) log.warn({ feed: feed.name, code: e.code, ref: e.ref, ...e.context }, `record skipped: ${e.message}`);
       } catch (err) {
         if (!(err instanceof FileRejected)) throw err;
         report.errors.push(...err.errors);
@@ -146,7 +146,7 @@ export async function processFile(app: App, file: string, opts: ProcessOptions):
     }
   }
 
-  for (const e of report.errors) log.error({ feed: feed?.name, code: e.code, ...e.context }, e.message);
+  for (const e of report.errors) log.error({ feed: feed?.name, code: e.code, ref: e.ref, ...e.context }, e.message);
   if (opts.dryRun) return report;
 
   if (report.outcome === 'ingested' && opts.publish) {

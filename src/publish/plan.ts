@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
+import { CATALOGUE, ErrorCodes } from '../errors.ts';
 import type { Store } from '../store/db.ts';
 import { renderCustomer, type RenderOptions } from '../render/documents.ts';
 import type { DocumentValidator } from '../render/validate.ts';
@@ -80,7 +81,7 @@ export function planCustomer(ctx: PlanContext, customer: string): CustomerPlan {
     }
     const problem = ctx.validate(doc.type, doc.body);
     if (problem) {
-      log.error({ code: 'VP_ERR_SCHEMA', feed: ctx.feedOf?.(doc.source.file), customer, key: doc.key, file: doc.source.file, line: doc.source.line }, `not published: ${problem} (from ${doc.source.file}:${doc.source.line})`);
+      log.error({ code: ErrorCodes.SCHEMA, ref: CATALOGUE['document-schema'].code, rule: 'document-schema', feed: ctx.feedOf?.(doc.source.file), customer, key: doc.key, file: doc.source.file, line: doc.source.line }, `not published: ${problem} (from ${doc.source.file}:${doc.source.line})`);
       plan.invalid.push({ key: doc.key, message: problem, source: doc.source });
       continue;
     }
