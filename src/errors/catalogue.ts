@@ -7,7 +7,7 @@
  *
  * A code never changes once released, even when its rule is renamed: ops have it in runbooks and
  * alert queries. Add rules at the end of their group; the README's "Error codes" table is generated
- * from this list (`npm run docs:errors`) and a test fails when the two differ.
+ * from this list (`node --import tsx test/tools/error-codes.ts --write`) and a test fails when the two differ.
  */
 
 /** The coarse families. Every code keeps its family; `code` on an error and in a log line is the family. */
@@ -106,6 +106,10 @@ export const CATALOGUE = {
   'feed-pattern': data('VP_E_FEED_PATTERN', F.NO_FEED, 'no feed or `pdfs` pattern matches the file name', 'rename the file to match a feed’s `pattern`, or add a feed for it; the hint lists the patterns'),
   'max-delete-share': data('VP_E_MAX_DELETE_SHARE', F.DELETE_GUARD, 'a full snapshot would delete more than `maxDeleteShare` of the documents: a truncated export?', 'check the export; if the deletions are real, run `vendre-pull replay --force` or raise `maxDeleteShare`'),
   'document-schema': data('VP_E_DOCUMENT_SCHEMA', F.SCHEMA, 'a rendered document fails its JSON schema and is not published (the earlier version stays)', 'the log line names the source file and line; fix the data there (status lists such documents)'),
+
+  // Publishing. Not a rejection: the object stays in the outbox, is retried first on the next cycle
+  // and the command still exits 0; `status` shows the outbox and its last error.
+  'publish-failed': { code: 'VP_E_PUBLISH_FAILED', family: F.PUBLISH, summary: 'a write or delete on the target failed; it stays in the outbox and is retried', hint: 'the log line quotes the target’s error (network, permissions, disk); `status` shows the outbox; `vendre-pull verify` checks the target afterwards', exit: ExitCodes.OK } as const,
 
   // `init` learning from a sample.
   'init-encoding': data('VP_E_INIT_ENCODING', F.ENCODING, '`init` cannot read the sample as text (UTF-16, NUL bytes)', 'export the sample as UTF-8 or windows-1252'),

@@ -117,7 +117,7 @@ test('codes are unique, stable in form, and each entry has a family, a summary, 
     assert.ok(e.summary.length > 10 && !e.summary.includes('\n'), `${rule}: a one-line summary`);
     assert.ok(e.hint.length > 10 && !e.hint.includes('\n'), `${rule}: a one-line hint`);
     const fam = Array.isArray(e.family) ? e.family[0] : e.family;
-    const expected = fam === ErrorCodes.CONFIG || fam === ErrorCodes.USAGE ? ExitCodes.USAGE : fam === ErrorCodes.UNEXPECTED ? ExitCodes.UNEXPECTED : fam === ErrorCodes.REFUSED ? ExitCodes.OK : ExitCodes.DATA;
+    const expected = fam === ErrorCodes.CONFIG || fam === ErrorCodes.USAGE ? ExitCodes.USAGE : fam === ErrorCodes.UNEXPECTED ? ExitCodes.UNEXPECTED : fam === ErrorCodes.REFUSED || fam === ErrorCodes.PUBLISH ? ExitCodes.OK : ExitCodes.DATA;
     assert.equal(e.exit, expected, `${rule}: exit code for family ${fam}`);
     assert.equal(e.http !== undefined, fam === ErrorCodes.REFUSED, `${rule}: an HTTP status exactly for the refusals`);
   }

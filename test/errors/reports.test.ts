@@ -7,6 +7,8 @@ import pino from 'pino';
 import { openApp } from '../../src/app.ts';
 import { CATALOGUE } from '../../src/errors.ts';
 import { processFile } from '../../src/ingest/process.ts';
+import { publishDirty } from '../../src/publish/cycle.ts';
+import type { Target } from '../../src/publish/targets/target.ts';
 import { configIn, FLAT_HEADER, FLAT_ORDERS_FEED, flatRow, localApp, tmpDir, writeBytes } from '../helpers.ts';
 
 /** An app whose log lines are kept (JSON, as a service writes them) for the test to read. */
@@ -67,6 +69,25 @@ test('NAME.skipped.json beside an archived file and the "record skipped" log lin
     assert.deepEqual(skipped.skipped.map((e) => [e.line, e.code, e.ref, e.rule]), [[3, 'VP_ERR_FIELD', 'VP_E_NUMBER_FORMAT', 'number-format']]);
     const logged = lines.find((l) => /record skipped/.test(String(l.msg)));
     assert.equal(logged?.ref, 'VP_E_NUMBER_FORMAT', JSON.stringify(lines));
+  } finally {
+    app.close();
+  }
+});
+
+test('a failed write is logged with VP_E_PUBLISH_FAILED (it stays in the outbox)', async () => {
+  const { app, lines, drop } = appWithLog();
+  try {
+    await processFile(app, drop('orders1.csv', `${FLAT_HEADER}\n${flatRow({ id: 'P-1', c: 'C1', date: '20240101' })}\n`), { move: false, publish: false });
+    // Fault injected: the target refuses every write.
+    const refuse = async () => {
+      throw new Error('disk full (injected)');
+    };
+    const failing: Target = { ...app.target, description: 'failing', check: async () => {}, delete: async () => {}, put: refuse, putFile: refuse };
+    const stats = await publishDirty({ ...app.publishContext(), target: failing });
+    assert.ok(stats.failed >= 1);
+    const logged = lines.filter((l) => /publish failed/.test(String(l.msg)));
+    assert.ok(logged.length >= 1, JSON.stringify(lines));
+    for (const l of logged) assert.deepEqual([l.code, l.ref, l.rule, l.err], ['VP_ERR_PUBLISH', 'VP_E_PUBLISH_FAILED', 'publish-failed', 'disk full (injected)']);
   } finally {
     app.close();
   }
