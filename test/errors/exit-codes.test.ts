@@ -27,9 +27,11 @@ function assertCoded(r: ReturnType<typeof cli>, rule: keyof typeof CATALOGUE): v
   assert.match(r.stderr, /\n {2}hint: \S/, r.stderr);
 }
 
-test('config errors exit 2 and name their code: unreadable file, YAML syntax, unknown key', () => {
+test('config errors exit 2 and name their code: missing or unreadable file, unset variable, YAML syntax, unknown key', () => {
   const dir = tmpDir('vp-exit');
-  assertCoded(cli(['--config', path.join(dir, 'missing.yaml'), 'status']), 'config-read');
+  assertCoded(cli(['--config', path.join(dir, 'missing.yaml'), 'status']), 'config-missing');
+  assertCoded(cli(['--config', dir, 'status']), 'config-read'); // a folder: there, but not readable as a file
+  assertCoded(cli(['--config', writeBytes(dir, 'env.yaml', 'state: ${VP_TEST_SURELY_UNSET}/state.db\nfeeds: []\n'), 'status']), 'config-env');
   assertCoded(cli(['--config', writeBytes(dir, 'syntax.yaml', 'feeds: [\n'), 'status']), 'config-syntax');
   const typo = cli(['--config', writeBytes(dir, 'typo.yaml', 'inbox:\n  stabelMs: 100\nfeeds: []\n'), 'status']);
   assertCoded(typo, 'config-invalid');
