@@ -131,8 +131,8 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode === 0 ? ExitCodes.OK : ExitCodes.USAGE;
     }
     if (err instanceof VendrePullError) {
-      // The code in brackets is what the README's "Error codes" lists; the hint says what to do.
-      process.stderr.write(`vendre-pull: ${err.message} [${err.ref}]\n  hint: ${err.hint}\n`);
+      // One line; the code in brackets is what the README's "Error codes" lists, with what to do.
+      process.stderr.write(`vendre-pull: ${err.message} [${err.ref}]\n`);
       return exitCodeOf(err);
     }
     process.stderr.write(`vendre-pull: unexpected error [${refOf(err)}]: ${(err as Error)?.stack ?? String(err)}\n`);

@@ -19,12 +19,11 @@ function sampleConfig(dir: string, extra: Record<string, unknown> = {}): string 
   return writeBytes(dir, 'vendre-pull.yaml', stringify(raw));
 }
 
-/** The command's error line ends with the rule's code in brackets, and a hint line follows it. */
+/** The command's one error line ends with the rule's code in brackets. */
 function assertCoded(r: ReturnType<typeof cli>, rule: keyof typeof CATALOGUE): void {
   const e = CATALOGUE[rule];
   assert.equal(r.status, e.exit, `${rule}: exit ${e.exit}\n${r.stderr}`);
-  assert.match(r.stderr, new RegExp(`\\[${e.code}\\]`), r.stderr);
-  assert.match(r.stderr, /\n {2}hint: \S/, r.stderr);
+  assert.match(r.stderr, new RegExp(`^vendre-pull: .* \\[${e.code}\\]\\n$`), r.stderr);
 }
 
 test('config errors exit 2 and name their code: missing or unreadable file, unset variable, YAML syntax, unknown key', () => {
@@ -33,9 +32,7 @@ test('config errors exit 2 and name their code: missing or unreadable file, unse
   assertCoded(cli(['--config', dir, 'status']), 'config-read'); // a folder: there, but not readable as a file
   assertCoded(cli(['--config', writeBytes(dir, 'env.yaml', 'state: ${VP_TEST_SURELY_UNSET}/state.db\nfeeds: []\n'), 'status']), 'config-env');
   assertCoded(cli(['--config', writeBytes(dir, 'syntax.yaml', 'feeds: [\n'), 'status']), 'config-syntax');
-  const typo = cli(['--config', writeBytes(dir, 'typo.yaml', 'inbox:\n  stabelMs: 100\nfeeds: []\n'), 'status']);
-  assertCoded(typo, 'config-invalid');
-  assert.match(typo.stderr, new RegExp(CATALOGUE['config-invalid'].hint.replace(/[.*+?^${}()|[\]\\`]/g, '\\$&')), 'the hint is the catalogue’s');
+  assertCoded(cli(['--config', writeBytes(dir, 'typo.yaml', 'inbox:\n  stabelMs: 100\nfeeds: []\n'), 'status']), 'config-invalid');
 });
 
 test('usage errors exit 2 and name their code', () => {
