@@ -1,7 +1,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { buildViewerRequest } from '../../src/edge/bundle.ts';
+import { symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { buildComputeHandler, buildViewerRequest } from '../../src/edge/bundle.ts';
 import { computeHandler } from '../../src/edge/compute/lambda.ts';
 import { MAX_COUNT } from '../../src/edge/compute/params.ts';
 import { kvsEntries } from '../../src/edge/kvs.ts';
@@ -167,4 +170,21 @@ test('the compute origin answers only list calls and missing published keys', as
   }
   const post = await cdn.compute({ rawPath: '/v1/orders', rawQueryString: `customer_no=${C}`, requestContext: { http: { method: 'POST' } } });
   assert.equal(post.statusCode, 405);
+});
+
+test('the bundled compute handler (what `vendre-pull edge` writes to compute/index.mjs) is one ES module with the settings baked in', async () => {
+  const code = await buildComputeHandler({ prefix: 'v1', pageSize: 50 });
+  assert.match(code, /^\/\/ vendre-pull compute origin/);
+  assert.doesNotMatch(code, /old-token|new-token|hmac-secret|pdf-link-secret/, 'no secret');
+  assert.doesNotMatch(code, /@aws-sdk\/client-s3[^"]*"\)\s*\{/, 'the SDK is not bundled');
+  const dir = tmpDir('vp-compute');
+  // The Lambda runtime provides the AWS SDK; here, this project's node_modules does.
+  symlinkSync(path.resolve('node_modules'), path.join(dir, 'node_modules'));
+  const file = path.join(dir, 'index.mjs');
+  writeFileSync(file, code);
+  const mod = (await import(pathToFileURL(file).href)) as { handler: (e: unknown) => Promise<{ statusCode: number; body: string }> };
+  // Answered before any S3 read: the bundle runs.
+  const r = await mod.handler({ rawPath: '/v1/orders', rawQueryString: 'customer_no=1', requestContext: { http: { method: 'DELETE' } } });
+  assert.equal(r.statusCode, 405);
+  assert.ok(Buffer.byteLength(code) < 64 * 1024, `${Buffer.byteLength(code)} bytes`);
 });
