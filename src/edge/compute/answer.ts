@@ -76,11 +76,12 @@ async function computeList(list: ListKind, p: ListParams, read: ReadJson, settin
   const items: Array<Record<string, unknown>> = [];
   if (manifest) {
     const source: IndexedList = list === 'orders' ? 'orders' : 'invoices';
-    for (const [y] of manifest[list]) {
-      // Years newest first; a year outside the range is never read.
-      if ((p.to !== undefined && `${pad4(y)}-01-01` > p.to) || (p.from !== undefined && `${pad4(y)}-12-31` < p.from)) continue;
-      const index = (await read(indexKey(p.customerNo, source, y))) as YearIndex | undefined;
-      if (!index) throw new Error(`index ${indexKey(p.customerNo, source, y)} is missing`);
+    // Years newest first; a year outside the range is never read, the others are read at once.
+    const years = manifest[list].map(([y]) => y).filter((y) => !((p.to !== undefined && `${pad4(y)}-01-01` > p.to) || (p.from !== undefined && `${pad4(y)}-12-31` < p.from)));
+    const indexes = await Promise.all(years.map((y) => read(indexKey(p.customerNo, source, y)) as Promise<YearIndex | undefined>));
+    for (let n = 0; n < years.length; n++) {
+      const index = indexes[n];
+      if (!index) throw new Error(`index ${indexKey(p.customerNo, source, years[n]!)} is missing`);
       const typeAt = index.fields.indexOf('type');
       const dateAt = index.fields.indexOf('date');
       for (const row of index.rows) {
