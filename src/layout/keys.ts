@@ -94,6 +94,11 @@ export function indexKey(customerNo: string, list: IndexedList, year: number): s
   return `${customerPrefix(customerNo)}${list}/index/${year}.json`;
 }
 
+/** True for an index object's key (indexManifestKey, indexKey). */
+export function isIndexKey(key: string): boolean {
+  return /^customers\/[^/]+\/(?:index\.json|(?:orders|invoices)\/index\/\d{4}\.json)$/.test(key);
+}
+
 /** Parses a key back into its parts; undefined for anything outside the layout. */
 export type ParsedKey =
   | { type: 'list'; customerNo: string; list: ListKind; page: number; year?: number }

@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildComputeHandler, buildViewerRequest } from '../../src/edge/bundle.ts';
@@ -30,6 +30,7 @@ let s3: S3rverHandle;
 let serve: Awaited<ReturnType<typeof startServer>>;
 let cdn: Cdn;
 let closeApp: () => void;
+let serveRoot: string;
 
 const json = (b: Buffer) => JSON.parse(b.toString('utf8')) as Record<string, unknown>;
 
@@ -38,6 +39,7 @@ before(async () => {
   const app = sampleApp(dir);
   closeApp = () => app.close();
   await ingestSamples(app);
+  serveRoot = app.target.root;
   tree = readTree(app.target.root);
   // The published whole-history lists, page after page: what every expectation is computed from.
   full = new Map();
@@ -187,4 +189,17 @@ test('the bundled compute handler (what `vendre-pull edge` writes to compute/ind
   const r = await mod.handler({ rawPath: '/v1/orders', rawQueryString: 'customer_no=1', requestContext: { http: { method: 'DELETE' } } });
   assert.equal(r.statusCode, 405);
   assert.ok(Buffer.byteLength(code) < 64 * 1024, `${Buffer.byteLength(code)} bytes`);
+});
+
+test('published documents without index objects (before a rebuild): 503 asking for one, not an empty list', async () => {
+  const key = 'customers/NOIDX-1/backorders.json';
+  const body = Buffer.from('{"schema_version":1,"type":"backorders","customer_no":"NOIDX-1","total":0,"items":[]}\n');
+  mkdirSync(path.join(serveRoot, 'customers/NOIDX-1'), { recursive: true });
+  writeFileSync(path.join(serveRoot, key), body);
+  await s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${ROOT}/v1/${key}`, Body: body, ContentType: 'application/json; charset=utf-8' }));
+  for (const q of ['customer_no=NOIDX-1&from=2025-01-01', 'customer_no=NOIDX-1&page=2']) {
+    const r = await both('/v1/orders', q);
+    assert.deepEqual([r.serve.status, json(r.serve.body).error], [503, 'not_indexed'], q);
+    assert.deepEqual([r.cdn.status, json(r.cdn.body)], [r.serve.status, json(r.serve.body)], q);
+  }
 });

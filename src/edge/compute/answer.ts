@@ -10,7 +10,7 @@
  * orders yet" are the same fact here, and a shop shows an empty history rather than an error. It
  * tells a caller nothing: credentials are checked before any of this runs, and only Vendre holds them.
  */
-import { documentKey, indexKey, indexManifestKey, parseKey, type IndexedList, type ListKind } from '../../layout/keys.ts';
+import { backordersKey, documentKey, indexKey, indexManifestKey, parseKey, type IndexedList, type ListKind } from '../../layout/keys.ts';
 import type { IndexManifest, YearIndex } from '../../render/indexes.ts';
 import { parseListParams, type ListParams } from './params.ts';
 import type { QueryPair } from '../query.ts';
@@ -19,7 +19,7 @@ import type { QueryPair } from '../query.ts';
 export type ReadJson = (key: string) => Promise<unknown | undefined>;
 
 export type ComputeAnswer =
-  | { status: 200 | 400 | 404; body: Record<string, unknown> }
+  | { status: 200 | 400 | 404 | 503; body: Record<string, unknown> }
   /** Serve this published object instead (a credit invoice asked for under invoices/). */
   | { key: string };
 
@@ -34,6 +34,7 @@ export const COMPUTED_CACHE_CONTROL = 'max-age=60';
 
 const SCHEMA_VERSION = 1;
 const LIST_TYPE: Record<ListKind, string> = { orders: 'order-list', invoices: 'invoice-list', 'credit-invoices': 'credit-list' };
+const NOT_INDEXED: ComputeAnswer = { status: 503, body: { error: 'not_indexed', message: 'this customer has no index objects yet: run `vendre-pull rebuild` once' } };
 const NOT_FOUND: ComputeAnswer = { status: 404, body: { error: 'not_found', message: 'no such document' } };
 
 /** A list call (`/{prefix}/{list}?…`) that the viewer-request function (or serve) sent here. */
@@ -71,6 +72,9 @@ export async function answerMissing(key: string, read: ReadJson, settings: Compu
 
 async function computeList(list: ListKind, p: ListParams, read: ReadJson, settings: ComputeSettings, year?: number): Promise<ComputeAnswer> {
   const manifest = (await read(indexManifestKey(p.customerNo))) as IndexManifest | undefined;
+  // Published documents without an index (published before the compute path existed): an empty
+  // list would be wrong, so say what to do. Every published customer has backorders.json.
+  if (!manifest && (await read(backordersKey(p.customerNo))) !== undefined) return NOT_INDEXED;
   const perPage = p.count ?? manifest?.per_page ?? settings.pageSize;
   const offset = p.offset ?? ((p.page ?? 1) - 1) * perPage;
   const items: Array<Record<string, unknown>> = [];
