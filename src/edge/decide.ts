@@ -8,7 +8,8 @@
  * Portable on purpose: no Node API, crypto and credentials injected, ES5 syntax only (no
  * destructuring, for-of, spread, classes, default parameters). src/edge/cloudfront/ bundles it.
  */
-import { checkBearer, checkPdfLink, checkSignature, type AuthResult, type EdgeCrypto } from './auth.ts';
+import { checkBearer, checkPdfLink, checkSignature, type AuthResult } from './auth.ts';
+import type { EdgeCrypto } from '../layout/pdf-link.ts';
 import type { QueryPair } from './query.ts';
 import { route } from './route.ts';
 import type { ListKind } from '../layout/keys.ts';

@@ -7,7 +7,7 @@
  */
 import { stringToSign } from '../../src/edge/canonical.ts';
 import type { EdgeCredentials, EdgeSettings } from '../../src/edge/decide.ts';
-import { pdfLinkSignature } from '../../src/edge/auth.ts';
+import { pdfLinkSignature } from '../../src/layout/pdf-link.ts';
 import { hmacSha256Hex, nodeEdgeCrypto, sha256Hex } from '../../src/layout/node-crypto.ts';
 import { parseQueryString } from '../../src/edge/query.ts';
 

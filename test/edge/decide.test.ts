@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkBearer, checkPdfLink, constantTimeEqual, pdfLinkSignature } from '../../src/edge/auth.ts';
+import { checkBearer, checkPdfLink, constantTimeEqual } from '../../src/edge/auth.ts';
+import { pdfLinkSignature } from '../../src/layout/pdf-link.ts';
 import { decide, type EdgeCredentials, type EdgeDecision, type EdgeSettings } from '../../src/edge/decide.ts';
 import { nodeEdgeCrypto, sha256Hex } from '../../src/layout/node-crypto.ts';
 import { parseQueryString } from '../../src/edge/query.ts';

@@ -9,7 +9,8 @@
  */
 import crypto from 'crypto';
 import cf from 'cloudfront';
-import { bearerToken, PDF_LINK_PARAM, type EdgeCrypto } from '../auth.ts';
+import { bearerToken } from '../auth.ts';
+import { PDF_LINK_PARAM, type EdgeCrypto } from '../../layout/pdf-link.ts';
 import { decide, REPEATED, SIGNATURE_HEADER, TIMESTAMP_HEADER, type EdgeDecision, type EdgeSettings } from '../decide.ts';
 import { pairsFromCloudFront } from '../query.ts';
 import { COMPUTE_ORIGIN_ID, KVS_HMAC_PREFIX, KVS_HMAC_SLOTS, KVS_PDF_PREFIX, KVS_TOKEN_PREFIX } from './kvs-keys.ts';
