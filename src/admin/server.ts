@@ -16,6 +16,7 @@ import type { Logger } from 'pino';
 import type { App } from '../app.ts';
 import { collectStatus } from '../cli/status.ts';
 import { ConfigError } from '../errors.ts';
+import { outboxFailures } from '../store/check.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import { serialize } from '../publish/plan.ts';
 import { documentKey, parseKey, type ListKind } from '../layout/keys.ts';
@@ -26,6 +27,8 @@ export interface Health {
   ready: boolean;
   store: 'ok' | string;
   target: 'ok' | string;
+  /** Whether the outbox is draining: writes that failed and wait for a retry make the daemon unhealthy. */
+  publish: 'ok' | string;
   stopping: boolean;
   problems: string[];
 }
@@ -103,9 +106,14 @@ export function healthChecker(app: App, opts: { stopping?: () => boolean; ttlMs?
       store = `state file ${app.cfg.state}: ${(err as Error).message}`;
     }
     const target = store === 'ok' ? await targetState() : 'not checked';
+    let publish = 'ok';
+    if (store === 'ok') {
+      const f = outboxFailures(app.store);
+      if (f.failing > 0) publish = `${f.failing} outbox entries failing, retried with backoff; last error: ${f.lastError ?? 'unknown'}`;
+    }
     const stopping = opts.stopping?.() ?? false;
-    const problems = [store === 'ok' ? '' : `store: ${store}`, target === 'ok' ? '' : `target: ${target}`, stopping ? 'stopping' : ''].filter(Boolean);
-    return { ready: problems.length === 0, store, target, stopping, problems };
+    const problems = [store === 'ok' ? '' : `store: ${store}`, target === 'ok' ? '' : `target: ${target}`, publish === 'ok' ? '' : `publish: ${publish}`, stopping ? 'stopping' : ''].filter(Boolean);
+    return { ready: problems.length === 0, store, target, publish, stopping, problems };
   };
 }
 

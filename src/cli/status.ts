@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { App } from '../app.ts';
 import { isIgnoredName } from '../inbox/files.ts';
 import { withApp, type GlobalOptions } from './context.ts';
+import { workDirOf } from '../inbox/watch.ts';
 
 export interface FeedStatus {
   name: string;
@@ -63,7 +64,8 @@ export async function collectStatus(app: App): Promise<Status> {
     outbox: { depth: app.store.outboxDepth(), failing: count('SELECT count(*) FROM outbox WHERE attempts > 0'), last_error: outboxErr?.last_error ?? null },
     dirty_customers: count('SELECT count(*) FROM dirty'),
     files: { ingested: byOutcome.ingested ?? 0, rejected: byOutcome.rejected ?? 0, duplicate: byOutcome.duplicate ?? 0 },
-    inbox: (await list(app.cfg.folders.drop)).filter((n) => !isIgnoredName(n, app.cfg.inbox.markers)),
+    // Files taken and not finished (in the work folder) are still waiting, first in line.
+    inbox: [...(await list(workDirOf(app.cfg.folders.drop))), ...(await list(app.cfg.folders.drop))].filter((n) => !isIgnoredName(n, app.cfg.inbox.markers)),
     quarantine: await quarantine(app.cfg.folders.quarantine),
     invalid_documents: db
       .prepare<[], { key: string; message: string; src_file: string; src_line: number }>('SELECT key, message, src_file, src_line FROM publish_errors ORDER BY key')

@@ -3,6 +3,7 @@ import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import type { OutboxEntry, Store } from '../store/db.ts';
 import type { Target } from './targets/target.ts';
+import { repeated } from '../ops/health.ts';
 
 export interface DrainStats {
   written: number;
@@ -64,7 +65,8 @@ export async function drainOutbox(store: Store, target: Target, log: Logger, opt
       failedNow++;
       const message = (err as Error)?.message ?? String(err);
       store.failed(e.key, message);
-      log.warn({ key: e.key, customer: e.customer_no, attempts: e.attempts + 1, err: message }, 'publish failed; stays in the outbox');
+      // A target that is full or gone fails every entry alike: one line, then counts (src/ops/health.ts).
+      repeated.warn(log, `publish:${e.op}:${message}`, { key: e.key, customer: e.customer_no, attempts: e.attempts + 1, err: message }, 'publish failed; stays in the outbox');
     };
     const done: Array<{ entry: OutboxEntry; size: number; etag?: string }> = [];
     await Promise.all(
@@ -114,6 +116,7 @@ export async function drainOutbox(store: Store, target: Target, log: Logger, opt
     changed.push(...store.confirm(done));
     stats.failed += failedNow;
     if (failedNow > 0) break;
+    if (done.length > 0) repeated.clearPrefix(log, 'publish:', 'publish failures ended');
   }
   if (changed.length > 0 && target.published) {
     try {
