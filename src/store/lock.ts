@@ -1,5 +1,6 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { StateError } from './check.ts';
 
 /** Who holds the state: written into the lock file, shown to a second instance. */
@@ -29,6 +30,11 @@ export function lockFileOf(stateFile: string): string {
 export function acquireStateLock(stateFile: string, command: string): StateLock {
   const file = lockFileOf(stateFile);
   const holder: LockHolder = { pid: process.pid, host: os.hostname(), since: new Date().toISOString(), command };
+  try {
+    mkdirSync(path.dirname(stateFile), { recursive: true });
+  } catch (err) {
+    throw stateFolderError(stateFile, file, err);
+  }
   for (let attempt = 0; attempt < 3; attempt++) {
     let fd: number;
     try {
