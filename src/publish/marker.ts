@@ -49,7 +49,7 @@ export async function checkMarker(store: Store, target: Target, log: Logger, opt
   if (marker.state !== me.id) {
     throw new StateError(
       `the target ${target.description} was published from another state (id ${marker.state}, ${marker.files} files, ${marker.manifest} objects, last at ${marker.at}); ` +
-        `this state ${store.file} (id ${me.id}${me.created ? ', new' : ''}) has ${me.fileSeq} files and ${me.manifest} objects. A state file deleted, replaced or emptied? Refusing to publish over it. ${recover}`,
+        `this state ${store.file} (id ${me.id}${me.created ? ', new' : ''}) has ${me.fileSeq} files and ${me.manifest} objects. A state file deleted, replaced or emptied, or its -wal lost after a crash? Refusing to publish over it. ${recover}`,
     );
   }
   if (marker.files > me.fileSeq || (marker.manifest > 0 && me.manifest === 0)) {
