@@ -166,7 +166,7 @@ export async function startAdmin(opts: AdminOptions): Promise<{ server: http.Ser
       if (first === 'healthz' && rest.length === 0) {
         const h = await health();
         // Unauthenticated callers learn ready or not, nothing about paths or errors.
-        const detail = authorised(req) ? { status: h.ready ? 'ok' : 'unavailable', store: h.store, target: h.target, stopping: h.stopping } : { status: h.ready ? 'ok' : 'unavailable' };
+        const detail = authorised(req) ? { status: h.ready ? 'ok' : 'unavailable', store: h.store, target: h.target, publish: h.publish, stopping: h.stopping } : { status: h.ready ? 'ok' : 'unavailable' };
         return json(h.ready ? 200 : 503, detail);
       }
       if (!authorised(req)) {

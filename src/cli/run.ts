@@ -15,7 +15,7 @@ import type { Logger } from '../ops/log.ts';
 import type { DrainEvent } from '../publish/drain.ts';
 import { checkMarker } from '../publish/marker.ts';
 import { StateError } from '../store/check.ts';
-import { PublishHealth } from '../ops/health.ts';
+import { PublishHealth, repeated } from '../ops/health.ts';
 
 /**
  * Signals of the daemon, installed before anything else runs, so a stop during start-up (the lock,
@@ -187,7 +187,8 @@ async function watchTarget(app: App, stop: Stopper, onDrain: (e: DrainEvent) => 
     found = await checkMarker(app.store, app.target, app.log);
   } catch (err) {
     if (err instanceof StateError) throw err;
-    app.log.warn({ err: (err as Error)?.message ?? String(err), target: app.target.description }, 'cannot read the state marker beside the target; checked again later');
+    const message = (err as Error)?.message ?? String(err);
+    repeated.warn(app.log, `marker:${(err as { code?: string }).code ?? message}`, { err: message, target: app.target.description }, 'cannot check the target (its state marker or first object); checked again later');
     return;
   }
   if (found === 'republish') {

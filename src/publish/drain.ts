@@ -66,7 +66,7 @@ export async function drainOutbox(store: Store, target: Target, log: Logger, opt
       const message = (err as Error)?.message ?? String(err);
       store.failed(e.key, message);
       // A target that is full or gone fails every entry alike: one line, then counts (src/ops/health.ts).
-      repeated.warn(log, `publish:${e.op}:${message}`, { key: e.key, customer: e.customer_no, attempts: e.attempts + 1, err: message }, 'publish failed; stays in the outbox');
+      repeated.warn(log, `publish:${e.op}:${failureKind(err, message)}`, { key: e.key, customer: e.customer_no, attempts: e.attempts + 1, err: message }, 'publish failed; stays in the outbox');
     };
     const done: Array<{ entry: OutboxEntry; size: number; etag?: string }> = [];
     await Promise.all(
@@ -127,4 +127,12 @@ export async function drainOutbox(store: Store, target: Target, log: Logger, opt
   }
   stats.remaining = store.outboxDepth();
   return stats;
+}
+
+/** What kind of failure, for counting repeats: the error code (ENOSPC, ENOTDIR, NoSuchBucket…), not the message naming each key's path. */
+function failureKind(err: unknown, message: string): string {
+  const e = err as { code?: unknown; name?: unknown };
+  if (typeof e?.code === 'string') return e.code;
+  if (typeof e?.name === 'string' && e.name !== 'Error') return e.name;
+  return message;
 }
