@@ -52,7 +52,8 @@ export async function checkMarker(store: Store, target: Target, log: Logger, opt
         `this state ${store.file} (id ${me.id}${me.created ? ', new' : ''}) has ${me.fileSeq} files and ${me.manifest} objects. A state file deleted, replaced or emptied, or its -wal lost after a crash? Refusing to publish over it. ${recover}`,
     );
   }
-  if (marker.files > me.fileSeq || (marker.manifest > 0 && me.manifest === 0)) {
+  // Only the history row is compared (it only grows): the manifest is emptied on purpose to republish a lost target.
+  if (marker.files > me.fileSeq) {
     throw new StateError(
       `the state ${store.file} is behind its target ${target.description}: the target's marker says ${marker.files} files were applied and ${marker.manifest} objects published (at ${marker.at}); ` +
         `the state has ${me.fileSeq} files and ${me.manifest} objects. Commits were lost (a damaged, truncated or deleted -wal after a crash?). ${recover}`,

@@ -9,9 +9,12 @@ const SUITES = ['test/publish/s3.test.ts', 'test/publish/s3-multipart.test.ts', 
 
 test('the S3 suites pass on moto_server', () => {
   assert.ok(motoCommand().length > 0, 'moto server available (installed when missing)');
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...SUITES], {
+  // A runner of its own (not a child reporting to this one: NODE_TEST_CONTEXT unset), with TAP output to read.
+  const env: NodeJS.ProcessEnv = { ...process.env, VENDRE_PULL_TEST_S3: 'moto' };
+  delete env.NODE_TEST_CONTEXT;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', '--test-concurrency=1', ...SUITES], {
     encoding: 'utf8',
-    env: { ...process.env, VENDRE_PULL_TEST_S3: 'moto' },
+    env,
     timeout: 900_000,
   });
   const summary = /# pass (\d+)[\s\S]*# fail (\d+)/.exec(r.stdout);
