@@ -14,9 +14,8 @@ import { listen } from '../serve/listen.ts';
 import { gunzipSync } from 'node:zlib';
 import type { Logger } from 'pino';
 import type { App } from '../app.ts';
-import { collectStatus } from '../cli/status.ts';
+import { collectStatus } from '../ops/status.ts';
 import { ConfigError } from '../errors.ts';
-import { outboxFailures } from '../store/check.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import { serialize } from '../publish/plan.ts';
 import { documentKey, parseKey, type ListKind } from '../layout/keys.ts';
@@ -100,15 +99,14 @@ export function healthChecker(app: App, opts: { stopping?: () => boolean; ttlMs?
   return async () => {
     let store = 'ok';
     try {
-      if (!app.store.db.open) throw new Error('closed');
-      app.store.db.prepare('SELECT 1').get();
+      app.store.ping();
     } catch (err) {
       store = `state file ${app.cfg.state}: ${(err as Error).message}`;
     }
     const target = store === 'ok' ? await targetState() : 'not checked';
     let publish = 'ok';
     if (store === 'ok') {
-      const f = outboxFailures(app.store);
+      const f = app.store.outboxFailures();
       if (f.failing > 0) publish = `${f.failing} outbox entries failing, retried with backoff; last error: ${f.lastError ?? 'unknown'}`;
     }
     const stopping = opts.stopping?.() ?? false;
@@ -121,7 +119,7 @@ export async function startAdmin(opts: AdminOptions): Promise<{ server: http.Ser
   const { app, log } = opts;
   const needsAuth = opts.requireToken ?? !isLoopback(opts.host);
   if (needsAuth && opts.tokenHashes.length === 0) {
-    throw new ConfigError(`admin: bound to ${opts.host}, which is not loopback, but no token is configured (admin.tokens or auth.tokens); refusing to serve it unprotected`, 'admin.host');
+    throw new ConfigError(`admin: bound to ${opts.host}, which is not loopback, but no token is configured (admin.tokens or auth.tokens); refusing to serve it unprotected`, 'admin.host', undefined, 'config-unprotected');
   }
   const health = healthChecker(app, { stopping: opts.stopping, ttlMs: opts.targetCheckTtlMs });
   const hashes = opts.tokenHashes.map((h) => Buffer.from(h, 'hex'));
@@ -200,7 +198,7 @@ export async function startAdmin(opts: AdminOptions): Promise<{ server: http.Ser
       if (first === 'customers') {
         if (rest.length === 0) {
           const q = (url.searchParams.get('q') ?? '').trim().slice(0, 100);
-          if (q && app.store.db.prepare('SELECT 1 FROM docs WHERE customer_no = ? LIMIT 1').get(q)) return redirect(customerHref(q));
+          if (q && app.store.hasCustomer(q)) return redirect(customerHref(q));
           const { rows, total } = findCustomers(app, q);
           return htmlPage(200, customersPage(q, rows, total));
         }

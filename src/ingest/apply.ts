@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { docSource } from '../store/lookup.ts';
 import { DataError, ErrorCodes, FileRejected, shorten } from '../errors.ts';
 import type { FeedConfig } from '../config/types.ts';
 import { docKindOf, feedCarriesHeaders, type DocKind, type MappedRecord, type SourceRef } from '../model.ts';
@@ -165,7 +164,7 @@ async function applyOnce(
         const existing = store.getDoc(kind, rec.id);
         if (existing?.mark === mark) {
           // Seen further up the file: the same customer, or a conflict.
-          if (existing.customer_no !== customer) throw conflict(rec, existing.customer_no, docSource(store, kind, rec.id)?.line);
+          if (existing.customer_no !== customer) throw conflict(rec, existing.customer_no, store.docSource(kind, rec.id)?.line);
         } else {
           const json = JSON.stringify(rec.header);
           // A document that moved leaves its old customer's objects.
@@ -185,7 +184,7 @@ async function applyOnce(
     for (const line of rec.lines) run.lines.push(JSON.stringify(line));
   };
 
-  store.db.exec('BEGIN IMMEDIATE');
+  store.begin();
   let committed = false;
   try {
     mark = store.nextMark();
@@ -250,7 +249,7 @@ async function applyOnce(
     // skip-record: a bad document of which some records were applied before one failed.
     const partial = [...bad].some((id) => kinds.some((k) => store.markedBy(k, id, mark)));
     if (partial) {
-      store.db.exec('ROLLBACK');
+      store.rollback();
       return { result, retry: new Set([...exclude, ...bad]) };
     }
 
@@ -277,14 +276,14 @@ async function applyOnce(
     result.dirty = dirty.size;
     opts.beforeCommit?.(result);
     if (opts.dryRun) {
-      store.db.exec('ROLLBACK');
+      store.rollback();
     } else {
-      store.db.exec('COMMIT');
+      store.commit();
     }
     committed = true;
     return { result, retry: new Set() };
   } finally {
-    if (!committed && store.db.inTransaction) store.db.exec('ROLLBACK');
+    if (!committed && store.inTransaction) store.rollback();
   }
 }
 

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
+import { CATALOGUE, ErrorCodes } from '../errors.ts';
 import type { OutboxEntry, Store } from '../store/db.ts';
 import type { Target } from './targets/target.ts';
 import { repeated } from '../ops/health.ts';
@@ -66,7 +67,12 @@ export async function drainOutbox(store: Store, target: Target, log: Logger, opt
       const message = (err as Error)?.message ?? String(err);
       store.failed(e.key, message);
       // A target that is full or gone fails every entry alike: one line, then counts (src/ops/health.ts).
-      repeated.warn(log, `publish:${e.op}:${failureKind(err, message)}`, { key: e.key, customer: e.customer_no, attempts: e.attempts + 1, err: message }, 'publish failed; stays in the outbox');
+      repeated.warn(
+        log,
+        `publish:${e.op}:${failureKind(err, message)}`,
+        { code: ErrorCodes.PUBLISH, ref: CATALOGUE['publish-failed'].code, rule: 'publish-failed', key: e.key, customer: e.customer_no, attempts: e.attempts + 1, err: message },
+        'publish failed; stays in the outbox',
+      );
     };
     const done: Array<{ entry: OutboxEntry; size: number; etag?: string }> = [];
     await Promise.all(

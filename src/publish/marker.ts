@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { StateError, forgetManifest, stateCounts, stateIdentity } from '../store/check.ts';
+import { StateError } from '../store/check.ts';
 import type { Store } from '../store/db.ts';
 import type { Target } from './targets/target.ts';
 
@@ -25,7 +25,7 @@ export type MarkerCheck = 'ok' | 'new' | 'republish';
  */
 export async function checkMarker(store: Store, target: Target, log: Logger, opts: { adopt?: boolean } = {}): Promise<MarkerCheck> {
   if (!target.readMarker) return 'ok';
-  const me = stateIdentity(store);
+  const me = store.stateIdentity();
   const text = await target.readMarker();
   let marker: StateMarker | undefined;
   if (text !== undefined) {
@@ -39,7 +39,7 @@ export async function checkMarker(store: Store, target: Target, log: Logger, opt
   }
   const lost = async (): Promise<boolean> => {
     if (me.manifest === 0 || !(await isEmpty(target))) return false;
-    const forgotten = forgetManifest(store);
+    const forgotten = store.forgetManifest();
     log.warn({ target: target.description, objects: forgotten }, 'the target is empty or gone but the manifest lists objects: publishing everything again');
     return true;
   };
@@ -50,6 +50,7 @@ export async function checkMarker(store: Store, target: Target, log: Logger, opt
     throw new StateError(
       `the target ${target.description} was published from another state (id ${marker.state}, ${marker.files} files, ${marker.manifest} objects, last at ${marker.at}); ` +
         `this state ${store.file} (id ${me.id}${me.created ? ', new' : ''}) has ${me.fileSeq} files and ${me.manifest} objects. A state file deleted, replaced or emptied, or its -wal lost after a crash? Refusing to publish over it. ${recover}`,
+      'state-diverged',
     );
   }
   // Only the history row is compared (it only grows): the manifest is emptied on purpose to republish a lost target.
@@ -57,6 +58,7 @@ export async function checkMarker(store: Store, target: Target, log: Logger, opt
     throw new StateError(
       `the state ${store.file} is behind its target ${target.description}: the target's marker says ${marker.files} files were applied and ${marker.manifest} objects published (at ${marker.at}); ` +
         `the state has ${me.fileSeq} files and ${me.manifest} objects. Commits were lost (a damaged, truncated or deleted -wal after a crash?). ${recover}`,
+      'state-diverged',
     );
   }
   return (await lost()) ? 'republish' : 'ok';
@@ -65,8 +67,7 @@ export async function checkMarker(store: Store, target: Target, log: Logger, opt
 /** Records this state's identity and progress beside the target, after it published. */
 export async function writeMarker(store: Store, target: Target): Promise<void> {
   if (!target.writeMarker) return;
-  const { id } = stateIdentity(store);
-  const { fileSeq, manifest } = stateCounts(store);
+  const { id, fileSeq, manifest } = store.stateIdentity();
   const marker: StateMarker = { state: id, files: fileSeq, manifest, at: new Date().toISOString() };
   await target.writeMarker(`${JSON.stringify(marker)}\n`);
 }

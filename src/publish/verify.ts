@@ -45,7 +45,7 @@ export async function verifyTarget(store: Store, target: Target, log: Logger, on
   const queued = store.queuedKeys();
   const listed = new Map<string, ListedObject>();
   // Progress (optional): objects listed of what the manifest expects, then objects read.
-  const expected = onProgress ? (store.db.prepare('SELECT count(*) FROM manifest').pluck().get() as number) : 0;
+  const expected = onProgress ? store.manifestCount() : 0;
   for await (const o of target.list()) {
     listed.set(o.key, o);
     onProgress?.('list', listed.size, expected);
@@ -120,13 +120,14 @@ export async function repairTarget(ctx: PublishContext, log: Logger, onProgress?
       `verify --repair: would delete ${before.extra.length} of the ${before.objects} objects on ${target.description} (more than verify.maxDeleteShare, ${Math.round(share * 100)} %): ` +
         'the manifest does not know them. Is this the right state file (a lost or replaced state looks like this)? Nothing was changed; check `vendre-pull status`, restore the state or `replay`, or pass --force to delete them.',
       'verify.maxDeleteShare',
+      undefined,
+      'repair-delete-share',
     );
   }
   const stale = [...before.missing, ...before.different];
-  const customerOf = store.db.prepare<[string], string>('SELECT customer_no FROM manifest WHERE key = ?').pluck();
   store.transaction(() => {
     for (const key of stale) {
-      const customer = customerOf.get(key);
+      const customer = store.manifestCustomer(key);
       store.removeManifest(key);
       if (customer !== undefined) store.markDirty(customer);
     }

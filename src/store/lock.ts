@@ -48,6 +48,7 @@ export function acquireStateLock(stateFile: string, command: string): StateLock 
             `the state ${stateFile} is in use by \`${other.command}\` (pid ${other.pid} on host ${other.host}, since ${other.since}); ` +
               'only one daemon or writing command at a time. Stop it first; read-only commands (status, verify without --repair, backup) work meanwhile. ' +
               `If that process is surely gone (another host), remove ${file}.`,
+            'state-locked',
           );
         }
         // Left by a process that died (or half-written by one): take it over.
@@ -80,7 +81,7 @@ export function acquireStateLock(stateFile: string, command: string): StateLock 
     };
     return { file, holder, release };
   }
-  throw new StateError(`cannot take the lock ${file}: it keeps reappearing; another process is starting at the same moment`);
+  throw new StateError(`cannot take the lock ${file}: it keeps reappearing; another process is starting at the same moment`, 'state-locked');
 }
 
 /** The holder named in the lock file, or undefined when it is unreadable (empty: a writer killed mid-write). */
@@ -96,10 +97,10 @@ export function readHolder(file: string): LockHolder | undefined {
 function stateFolderError(stateFile: string, file: string, err: unknown): StateError {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
-    return new StateError(`the state folder of ${stateFile} is not writable (${code} creating ${file}): give the service user write access to that folder, or point \`state\` in the config elsewhere`);
+    return new StateError(`the state folder of ${stateFile} is not writable (${code} creating ${file}): give the service user write access to that folder, or point \`state\` in the config elsewhere`, 'state-access');
   }
-  if (code === 'ENOENT' || code === 'ENOTDIR') return new StateError(`the state folder of ${stateFile} does not exist (${code}); create it or fix \`state\` in the config`);
-  return new StateError(`cannot create the lock ${file}: ${(err as Error).message}`);
+  if (code === 'ENOENT' || code === 'ENOTDIR') return new StateError(`the state folder of ${stateFile} does not exist (${code}); create it or fix \`state\` in the config`, 'state-access');
+  return new StateError(`cannot create the lock ${file}: ${(err as Error).message}`, 'state-access');
 }
 
 function isAlive(pid: number): boolean {

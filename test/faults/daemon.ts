@@ -80,7 +80,12 @@ export function daemon(cfg: string, args: string[] = ['--no-serve'], env: NodeJS
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
-  const exited = once(child, 'exit').then(([code, sig]) => (code ?? sig) as number | string);
+  // 'close', not 'exit': only then has all of the output been read (a daemon that stops fast can exit before its last lines arrive).
+  let closed = false;
+  const exited = once(child, 'close').then(([code, sig]) => {
+    closed = true;
+    return (code ?? sig) as number | string;
+  });
   const d: Daemon = {
     child,
     out: () => out,
@@ -89,7 +94,7 @@ export function daemon(cfg: string, args: string[] = ['--no-serve'], env: NodeJS
       const until = Date.now() + ms;
       while (!what()) {
         if (Date.now() > until) assert.fail(`timed out waiting for ${label}\n${out.slice(-6000)}`);
-        if (child.exitCode !== null && !what()) assert.fail(`daemon exited (${child.exitCode}) while waiting for ${label}\n${out.slice(-6000)}`);
+        if (closed && !what()) assert.fail(`daemon exited (${child.exitCode ?? child.signalCode}) while waiting for ${label}\n${out.slice(-6000)}`);
         await sleep(50);
       }
     },
