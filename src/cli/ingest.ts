@@ -28,5 +28,5 @@ export async function ingestCommand(files: string[], g: GlobalOptions, opts: { d
       for (const e of r.errors) process.stderr.write(`  ${e.message} [${e.ref}]\n    hint: ${e.hint}\n`);
     }
     return rejected.length > 0 || invalid > 0 ? ExitCodes.DATA : ExitCodes.OK;
-  });
+  }, 1, opts.dryRun ? {} : { writer: 'ingest' });
 }

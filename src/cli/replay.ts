@@ -40,7 +40,7 @@ export async function replayCommand(g: GlobalOptions, opts: { fresh?: boolean; f
     }
     app.log.info({ ...stats, rejected }, 'replay done');
     return rejected > 0 || stats.invalid > 0 ? ExitCodes.DATA : ExitCodes.OK;
-  });
+  }, 1, { writer: opts.fresh ? 'replay --fresh' : 'replay', adopt: true });
 }
 
 /** `rebuild`: re-renders every customer from the store and publishes what differs. */
@@ -58,5 +58,5 @@ export async function rebuildCommand(g: GlobalOptions): Promise<number> {
     }
     app.log.info({ ...stats }, 'rebuild done');
     return stats.invalid > 0 ? ExitCodes.DATA : ExitCodes.OK;
-  });
+  }, 1, { writer: 'rebuild' });
 }

@@ -24,7 +24,7 @@ export function formatReport(r: VerifyReport, title = 'verify'): string {
  * `verify [--repair] [--json]`: lists the target and compares it with the manifest. Exit 0 when
  * they match, 1 when they differ (without --repair) or still differ after the repair.
  */
-export async function verifyCommand(g: GlobalOptions, opts: { repair?: boolean; json?: boolean }): Promise<number> {
+export async function verifyCommand(g: GlobalOptions, opts: { repair?: boolean; json?: boolean; force?: boolean }): Promise<number> {
   return withApp(
     g,
     async (app) => {
@@ -51,7 +51,7 @@ export async function verifyCommand(g: GlobalOptions, opts: { repair?: boolean; 
       }
       let result;
       try {
-        result = await repairTarget(app.publishContext(), app.log, onProgress);
+        result = await repairTarget(app.publishContext(), app.log, onProgress, { maxDeleteShare: app.cfg.verify.maxDeleteShare, force: opts.force ?? false });
       } finally {
         progress.close();
       }
@@ -65,5 +65,6 @@ export async function verifyCommand(g: GlobalOptions, opts: { repair?: boolean; 
       return isClean(result.after) ? ExitCodes.OK : ExitCodes.DATA;
     },
     2,
+    opts.repair ? { writer: 'verify --repair', adopt: opts.force } : {},
   );
 }
