@@ -17,7 +17,8 @@ import type { Logger } from '../ops/log.ts';
 import type { DrainEvent } from '../publish/drain.ts';
 import { checkMarker } from '../publish/marker.ts';
 import { StateError } from '../store/check.ts';
-import { PublishHealth, repeated } from '../ops/health.ts';
+import { PublishHealth } from '../ops/health.ts';
+import { repeated } from '../publish/repeated.ts';
 
 /**
  * Signals of the daemon, installed before anything else runs, so a stop during start-up (the lock,

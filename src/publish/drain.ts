@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { CATALOGUE, ErrorCodes } from '../errors.ts';
 import type { OutboxEntry, Store } from '../store/db.ts';
 import type { Target } from './targets/target.ts';
-import { repeated } from '../ops/health.ts';
+import { repeated } from './repeated.ts';
 
 export interface DrainStats {
   written: number;
@@ -66,7 +66,7 @@ export async function drainOutbox(store: Store, target: Target, log: Logger, opt
       failedNow++;
       const message = (err as Error)?.message ?? String(err);
       store.failed(e.key, message);
-      // A target that is full or gone fails every entry alike: one line, then counts (src/ops/health.ts).
+      // A target that is full or gone fails every entry alike: one line, then counts (src/publish/repeated.ts).
       repeated.warn(
         log,
         `publish:${e.op}:${failureKind(err, message)}`,
