@@ -7,7 +7,7 @@ import pLimit from 'p-limit';
 import { publishDirty } from '../../src/publish/cycle.ts';
 import { drainOutbox } from '../../src/publish/drain.ts';
 import { objectKind } from '../../src/publish/targets/objects.ts';
-import { S3Target } from '../../src/publish/targets/s3.ts';
+import { createS3Client, S3Target } from '../../src/publish/targets/s3.ts';
 import { collectStatus } from '../../src/ops/status.ts';
 import { ConfigError } from '../../src/errors.ts';
 import { localApp, silent, tmpDir } from '../helpers.ts';
@@ -15,7 +15,7 @@ import { startS3rver, type S3rverHandle } from '../support/s3rver.ts';
 import { S3Proxy } from '../support/s3-proxy.ts';
 import { getObject, ingestSamples, listBucket, readTree, s3Overrides, sampleAppWith } from '../support/s3-app.ts';
 
-const BUCKETS = ['vp-samples', 'vp-gzip', 'vp-checksums', 'vp-deletes', 'vp-outage'];
+const BUCKETS = ['vp-samples', 'vp-gzip', 'vp-checksums', 'vp-deletes', 'vp-outage', 'vp-listing'];
 let s3: S3rverHandle;
 let proxy: S3Proxy;
 /** The samples published to a local directory: the bytes every S3 object must have. */
@@ -222,4 +222,31 @@ test('objects changed behind the publisher are overwritten only when the store c
   assert.equal(proxy.total(), 0, 'no request: drift is what `verify` is for');
   assert.equal((await getObject(s3.client, 'vp-samples', `manifest/v1/${key}`)).bytes.toString(), 'tampered');
   app.close();
+});
+
+test('a listing follows continuation tokens page by page: every key under the prefix once, in order, nothing outside it', async () => {
+  // Small pages stand in for a large bucket: 250 keys at 7 a page are 36 pages, each a continuation token.
+  const inside = Array.from({ length: 250 }, (_, i) => `customers/c${i % 13}/orders/${String(i).padStart(4, '0')}.json`);
+  const limit = pLimit(16);
+  await Promise.all([
+    ...inside.map((k) => limit(() => s3.client.send(new PutObjectCommand({ Bucket: 'vp-listing', Key: `tenant-l/v1/${k}`, Body: '{}' })))),
+    ...['tenant-l/v1x/customers/a.json', 'tenant-l/other.json', 'tenant-m/v1/customers/c1/orders/1.json'].map((Key) => s3.client.send(new PutObjectCommand({ Bucket: 'vp-listing', Key, Body: '{}' }))),
+  ]);
+  const target = new S3Target({
+    client: createS3Client({ region: 'us-east-1', endpoint: proxy.url, forcePathStyle: true, checksums: 'when-required', maxAttempts: 1, connectTimeoutMs: 2000, requestTimeoutMs: 10000, maxSockets: 4 }),
+    bucket: 'vp-listing',
+    bucketPrefix: 'tenant-l',
+    prefix: 'v1',
+    region: 'us-east-1',
+    gzip: false,
+    cacheControl: { document: 'max-age=300', list: 'max-age=60' },
+    concurrency: 4,
+    log: silent(),
+    listPageSize: 7,
+  });
+  proxy.resetCounts();
+  const listed: string[] = [];
+  for await (const o of target.list()) listed.push(o.key);
+  assert.deepEqual(listed, [...inside].sort(), 'each key once, in key order, only under tenant-l/v1/');
+  assert.equal(proxy.counts.LIST, Math.ceil(inside.length / 7), 'one request per page of 7');
 });
