@@ -183,11 +183,19 @@ function checkSemantics(cfg: Config, doc: Document, lc: LineCounter, file: strin
     if (names.has(feed.name)) fail(at('name'), `"${feed.name}" is used by two feeds`);
     names.add(feed.name);
     const hasLineFields = LINE_FIELDS.some((f) => feed.map[f] !== undefined);
-    if (feedCarriesHeaders(feed.kind)) {
+    if (feed.kind === 'packages') {
+      for (const f of ['order_no', 'tracking_id'] as const) if (!feed.map[f]) fail(at('map'), `needs \`${f}\` for kind packages (\`id\` is the shipment's own number)`);
+      if (hasLineFields) fail(at('map'), 'maps line fields; a packages feed carries shipments only');
+    } else if (feed.kind === 'deletions') {
+      if (!feed.deletes?.length) fail(at('deletes'), 'is required for kind deletions (what each record deletes)');
+      if (feed.mode === 'full') fail(at('mode'), 'must be delta for kind deletions');
+    } else if (feedCarriesHeaders(feed.kind)) {
       for (const f of ['customer_no', 'date'] as const) if (!feed.map[f]) fail(at('map'), `needs \`${f}\` for kind ${feed.kind}`);
     } else if (!feed.map['line.quantity']) {
       fail(at('map'), `needs \`line.quantity\` for kind ${feed.kind}`);
     }
+    if (feed.deletes && feed.kind !== 'deletions') fail(at('deletes'), 'applies to kind deletions only (other feeds delete with `delete`)');
+    if (feed.charges && !hasLineFields) fail(at('charges'), 'applies to feeds with line fields (`line.*` in map)');
     if (hasLineFields && !feed.map['line.quantity']) fail(at('map'), 'maps line fields but not `line.quantity`');
     if (feed.format === 'xml' && !feed.recordPath) fail(at('recordPath'), 'is required for format xml');
     if (feed.format === 'csv' && !feed.header && !feed.columns?.length) fail(at('columns'), 'is required when `header` is false');

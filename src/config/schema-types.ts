@@ -277,9 +277,17 @@ export interface FeedConfig {
    */
   pattern: string;
   /**
-   * orders/invoices/credit_invoices carry headers (and may carry line fields: the flat layout); *_lines carry lines joined on `id`.
+   * orders/invoices/credit_invoices carry headers (and may carry line fields: the flat layout); *_lines carry lines joined on `id`; packages carry shipments (`id` the shipment's own number, `order_no` its order, `tracking_id`, `carrier`); deletions name documents to delete (see `deletes`).
    */
-  kind: 'orders' | 'order_lines' | 'invoices' | 'invoice_lines' | 'credit_invoices' | 'credit_invoice_lines';
+  kind:
+    | 'orders'
+    | 'order_lines'
+    | 'invoices'
+    | 'invoice_lines'
+    | 'credit_invoices'
+    | 'credit_invoice_lines'
+    | 'packages'
+    | 'deletions';
   format: 'csv' | 'xml';
   encoding: 'utf-8' | 'windows-1252' | 'iso-8859-1';
   delimiter: string;
@@ -331,6 +339,22 @@ export interface FeedConfig {
     };
   };
   map: FeedMap;
+  /**
+   * Charge lines: a line matching a rule's `when` (e.g. `{ Type: "Charge (Item)" }` or `{ Type: G/L Account, No.: "3520" }`) is freight: its row total is added to shipping_cost, taxed at its own VAT rate (the shipping rule when it has none), and it is kept out of products and backorders.
+   */
+  charges?: {
+    when: When;
+    as: 'shipping';
+  }[];
+  /**
+   * kind deletions: the first rule whose `when` matches a record says what its `id` deletes: an order, invoice, credit (invoice), package (a shipment of a packages feed) or nothing (ignore). A record matching no rule is a bad record.
+   *
+   * @minItems 1
+   */
+  deletes?: {
+    when: When;
+    delete: 'order' | 'invoice' | 'credit' | 'package' | 'ignore';
+  }[];
 }
 /**
  * Delta mode: a record whose column holds one of the values deletes its document.
@@ -357,15 +381,26 @@ export interface FeedMap {
   currency?: string;
   total?: string;
   shipping_cost?: string;
+  /**
+   * The order(s) an invoice belongs to (separated by , or ;); packages feeds: the order a shipment belongs to. In XML every occurrence of a repeated element counts.
+   */
   order_no?: string;
   /**
-   * One or more tracking ids (separated by , ; or space).
+   * One or more tracking ids (separated by , ; or space). In XML every occurrence of a repeated element (several <Package>) is a package, each with the carrier of its own element.
    */
   tracking_id?: string;
   /**
    * Carrier code or name (PostNord, DHL Express, …) for the tracking link.
    */
   carrier?: string;
+  /**
+   * The document's status as the ERP writes it (Released, Levererad, …); published as `status`.
+   */
+  status?: string;
+  /**
+   * Credit invoices: the invoice it credits (Business Central: Applies-to Doc. No.); published as `credited_invoice`.
+   */
+  credited_invoice?: string;
   'customer.company'?: string;
   'customer.reference'?: string;
   'customer.address'?: string;
@@ -373,6 +408,10 @@ export interface FeedMap {
   'customer.zipcode'?: string;
   'customer.ziparea'?: string;
   'customer.country'?: string;
+  /**
+   * The delivery name (Business Central: Ship-to Name); published as delivery.company.
+   */
+  'delivery.company'?: string;
   'delivery.reference'?: string;
   'delivery.address'?: string;
   'delivery.address2'?: string;
@@ -399,6 +438,16 @@ export interface FeedMap {
    * Expected delivery date of what remains.
    */
   'line.delivery_date'?: string;
+  /**
+   * The order a line belongs to (Sales Invoice Line Order No.): a collective invoice's `orders` are the distinct order numbers of its lines.
+   */
+  'line.order_no'?: string;
+}
+/**
+ * Source column (CSV) or path (XML, relative to the line element for charges) → the value or one of the values it must hold (trimmed, case-insensitive). All must match; `{}` matches every record.
+ */
+export interface When {
+  [k: string]: string | string[];
 }
 export interface PdfConfig {
   /**

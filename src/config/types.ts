@@ -3,13 +3,13 @@ import type { FeedConfig, FeedMap, SchemaConfig } from './schema-types.ts';
 
 export const HEADER_FIELDS = [
   'id', 'customer_no', 'date', 'due_date', 'payment_status', 'reference', 'po_number', 'comment', 'currency',
-  'total', 'shipping_cost', 'order_no', 'tracking_id', 'carrier',
+  'total', 'shipping_cost', 'order_no', 'tracking_id', 'carrier', 'status', 'credited_invoice',
   'customer.company', 'customer.reference', 'customer.address', 'customer.address2', 'customer.zipcode', 'customer.ziparea', 'customer.country',
-  'delivery.reference', 'delivery.address', 'delivery.address2', 'delivery.zipcode', 'delivery.ziparea', 'delivery.country',
+  'delivery.company', 'delivery.reference', 'delivery.address', 'delivery.address2', 'delivery.zipcode', 'delivery.ziparea', 'delivery.country',
 ] as const;
 export const LINE_FIELDS = [
   'line.no', 'line.model', 'line.name', 'line.quantity', 'line.price', 'line.discount', 'line.row_total', 'line.vat_rate',
-  'line.delivered', 'line.remaining', 'line.delivery_date',
+  'line.delivered', 'line.remaining', 'line.delivery_date', 'line.order_no',
 ] as const;
 export type HeaderField = (typeof HEADER_FIELDS)[number];
 export type LineField = (typeof LINE_FIELDS)[number];
@@ -18,7 +18,7 @@ export type CanonicalField = HeaderField | LineField;
 // The config's shape is schemas/config.schema.json; schema-types.ts is generated from it (npm run config:types),
 // with every property that has a default required, since ajv's useDefaults fills it in before anyone reads it.
 export type {
-  FeedConfig, FeedMap, ColumnValues, PdfConfig, PdfLinksConfig, CarrierConfig, PublishConfig, S3Config, InvalidationConfig,
+  FeedConfig, FeedMap, ColumnValues, When, PdfConfig, PdfLinksConfig, CarrierConfig, PublishConfig, S3Config, InvalidationConfig,
   FoldersConfig, InboxConfig, IngestConfig, ServeConfig, AdminConfig, AuthConfig, TokenSource, SecretSource, ExternalSecretSource,
 } from './schema-types.ts';
 

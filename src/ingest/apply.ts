@@ -4,6 +4,8 @@ import type { FeedConfig } from '../config/types.ts';
 import { docKindOf, feedCarriesHeaders, type DocKind, type MappedRecord, type SourceRef } from '../model.ts';
 import type { RawRecord } from '../readers/types.ts';
 import type { Store } from '../store/db.ts';
+import { shipmentJson } from '../store/packages.ts';
+import { whenColumns } from '../mapping/rules.ts';
 
 export interface ApplyOptions {
   /** Share of existing documents a full snapshot may delete before it is taken for a truncated export. */
@@ -84,8 +86,9 @@ async function applyOnce(
 ): Promise<Attempt> {
   const headers = feedCarriesHeaders(feed.kind);
   /** The kinds this feed writes: an invoice feed with a credit marker writes credit invoices too. */
-  const kinds: DocKind[] = feed.credit ? [docKindOf(feed.kind), 'credit'] : [docKindOf(feed.kind)];
-  const kindLabel = kinds.map((k) => (k === 'credit' ? 'credit invoices' : `${k}s`)).join(' and ');
+  const kinds: DocKind[] = feed.kind === 'deletions' ? ['order', 'invoice', 'credit'] : feed.credit ? [docKindOf(feed.kind), 'credit'] : [docKindOf(feed.kind)];
+  const shipments = feed.kind === 'packages';
+  const kindLabel = shipments ? 'shipments' : kinds.map((k) => (k === 'credit' ? 'credit invoices' : `${k}s`)).join(' and ');
   /** Documents are identified by kind and number (an invoice and a credit invoice may share a number). */
   const ref = (k: DocKind, id: string) => `${k}\u0000${id}`;
   const errors: DataError[] = [];
@@ -141,7 +144,42 @@ async function applyOnce(
     if (owner) markDirty(owner);
   };
 
+  /** A shipment of a packages feed (or its deletion): its order's customer is re-rendered, if the order is here. */
+  const applyShipment = (rec: MappedRecord): void => {
+    const packages = store.packages;
+    const existing = packages.get(rec.id);
+    const ownerOf = (orderNo: string) => store.getDoc('order', orderNo)?.customer_no;
+    if (rec.deleted || !rec.shipment) {
+      if (!existing) return;
+      const owner = ownerOf(existing.order_no);
+      if (owner) markDirty(owner);
+      packages.delete(rec.id);
+      result.deleted++;
+      return;
+    }
+    const s = rec.shipment;
+    if (existing?.json === shipmentJson(s)) {
+      packages.touch(rec.id, mark);
+      return;
+    }
+    // Sent again for another order: the first order loses the package.
+    if (existing && existing.order_no !== s.order_no) {
+      const before = ownerOf(existing.order_no);
+      if (before) markDirty(before);
+    }
+    packages.upsert(s, rec.source, mark);
+    const owner = ownerOf(s.order_no);
+    if (owner) markDirty(owner);
+    result.upserted++;
+  };
+
   const apply = (rec: MappedRecord): void => {
+    if (rec.ignored) return;
+    if (rec.kind === 'package') {
+      flush();
+      applyShipment(rec);
+      return;
+    }
     const kind = rec.kind;
     const key = ref(kind, rec.id);
     if (run?.key !== key) {
@@ -183,11 +221,25 @@ async function applyOnce(
     for (const line of rec.lines) run.lines.push(JSON.stringify(line));
   };
 
+  /** A full snapshot that would delete more than maxDeleteShare of what is stored is taken for a truncated export. */
+  const guardDeletes = (absent: number): void => {
+    const share = opts.maxDeleteShare;
+    if (absent > 0 && absent > share * before && !opts.force) {
+      throw new FileRejected(name, [
+        new DataError(ErrorCodes.DELETE_GUARD, `full snapshot would delete ${absent} of ${before} ${kindLabel} (more than ${Math.round(share * 100)} %); suspected truncated export`, {
+          file: name,
+          rule: 'max-delete-share',
+          hint: 'check the export; if the deletions are real, run `vendre-pull replay --force` or raise maxDeleteShare',
+        }),
+      ]);
+    }
+  };
+
   store.db.exec('BEGIN IMMEDIATE');
   let committed = false;
   try {
     mark = store.nextMark();
-    before = full ? store.countIds(kinds, headers ? 'docs' : 'line_sets') : 0;
+    before = !full ? 0 : shipments ? store.packages.count() : store.countIds(kinds, headers ? 'docs' : 'line_sets');
     try {
       for await (const raw of records()) {
         if (opts.signal?.aborted) throw new ApplyAborted(name);
@@ -246,24 +298,24 @@ async function applyOnce(
     if (errors.length > 0) throw new FileRejected(name, errors);
     flush();
     // skip-record: a bad document of which some records were applied before one failed.
-    const partial = [...bad].some((id) => kinds.some((k) => store.markedBy(k, id, mark)));
+    const partial = [...bad].some((id) => (shipments ? store.packages.get(id)?.mark === mark : kinds.some((k) => store.markedBy(k, id, mark))));
     if (partial) {
       store.db.exec('ROLLBACK');
       return { result, retry: new Set([...exclude, ...bad]) };
     }
 
-    if (full) {
-      const absent = store.unmarked(kinds, headers ? 'docs' : 'line_sets', mark).filter((d) => !keep.has(ref(d.kind, d.id)));
-      const share = opts.maxDeleteShare;
-      if (absent.length > 0 && absent.length > share * before && !opts.force) {
-        throw new FileRejected(name, [
-          new DataError(ErrorCodes.DELETE_GUARD, `full snapshot would delete ${absent.length} of ${before} ${kindLabel} (more than ${Math.round(share * 100)} %); suspected truncated export`, {
-            file: name,
-            rule: 'max-delete-share',
-            hint: 'check the export; if the deletions are real, run `vendre-pull replay --force` or raise maxDeleteShare',
-          }),
-        ]);
+    if (full && shipments) {
+      const absent = store.packages.unmarked(mark).filter((p) => !keep.has(ref('order', p.id)));
+      guardDeletes(absent.length);
+      for (const p of absent) {
+        const owner = store.getDoc('order', p.order_no)?.customer_no;
+        if (owner) markDirty(owner);
+        store.packages.delete(p.id);
+        result.deleted++;
       }
+    } else if (full) {
+      const absent = store.unmarked(kinds, headers ? 'docs' : 'line_sets', mark).filter((d) => !keep.has(ref(d.kind, d.id)));
+      guardDeletes(absent.length);
       for (const { kind, id } of absent) {
         const owner = store.getDoc(kind, id)?.customer_no;
         if (owner) markDirty(owner);
@@ -317,7 +369,13 @@ function customerOf(store: Store, feed: FeedConfig, kinds: DocKind[], raw: RawRe
  * feed): the whole file is rejected rather than published with the field silently empty.
  */
 function missingColumns(file: string, feed: FeedConfig, fields: Record<string, string>): DataError | undefined {
-  const wanted = [...Object.entries(feed.map), ...(feed.delete ? [['delete', feed.delete.column]] : []), ...(feed.credit ? [['credit', feed.credit.column]] : [])] as Array<[string, string]>;
+  const wanted = [
+    ...Object.entries(feed.map),
+    ...(feed.delete ? [['delete', feed.delete.column]] : []),
+    ...(feed.credit ? [['credit', feed.credit.column]] : []),
+    ...whenColumns(feed.charges).map((c) => ['charges', c]),
+    ...whenColumns(feed.deletes).map((c) => ['deletes', c]),
+  ] as Array<[string, string]>;
   const missing = wanted.filter(([, column]) => !Object.hasOwn(fields, column));
   if (missing.length === 0) return undefined;
   const [field, column] = missing[0]!;

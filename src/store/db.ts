@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { DocHeader, DocKind, DocLine, SourceRef } from '../model.ts';
+import type { DocHeader, DocKind, DocLine, Package, SourceRef } from '../model.ts';
+import { Packages, PACKAGES_SCHEMA } from './packages.ts';
 
 export type Db = Database.Database;
 
@@ -51,6 +52,8 @@ export const MIGRATIONS: ReadonlyArray<(db: Db) => void> = [
       INSERT OR IGNORE INTO counters (name, value) VALUES ('mark', 0);
     `);
   },
+  // 6: shipments of a packages feed (src/store/packages.ts), joined to orders when rendering.
+  (db) => db.exec(PACKAGES_SCHEMA),
 ];
 
 function baseSchema(db: Db): void {
@@ -140,6 +143,8 @@ export interface StoredDoc {
   source: SourceRef;
   /** The document's PDF, when one was dropped. */
   pdf?: StoredPdf;
+  /** Orders: packages from a packages feed's shipments. */
+  packages?: Package[];
 }
 
 /** One published object as the manifest records it. */
@@ -181,6 +186,8 @@ export interface FileOutcome {
 export class Store {
   readonly db: Db;
   readonly file: string;
+  /** Shipments of packages feeds. */
+  readonly packages: Packages;
   private readonly stmts;
   /** Prepared statements by SQL text: better-sqlite3 does not cache them, and preparing showed in profiles. */
   private readonly cache = new Map<string, Database.Statement>();
@@ -188,6 +195,7 @@ export class Store {
   constructor(db: Db, file: string) {
     this.db = db;
     this.file = file;
+    this.packages = new Packages(db);
     this.stmts = {
       getDoc: db.prepare<[DocKind, string], { customer_no: string; header: string; mark: number | null }>('SELECT customer_no, header, mark FROM docs WHERE kind = ? AND id = ?'),
       upsertDoc: db.prepare(`INSERT INTO docs (kind, id, customer_no, date, header, src_file, src_line, mark) VALUES (@kind, @id, @customer_no, @date, @header, @src_file, @src_line, @mark)
@@ -314,8 +322,10 @@ export class Store {
   /** Documents of one customer with their lines, for rendering. */
   customerDocs(customerNo: string): StoredDoc[] {
     const pdfs = new Map(this.stmts.pdfsOfCustomer.all(customerNo).map((p) => [`${p.kind}\u0000${p.id}`, { path: p.path, sha256: p.sha256, size: p.size }]));
+    const shipped = this.packages.ofCustomer(customerNo);
     return this.stmts.docsOfCustomer.all(customerNo).map((d) => {
       const pdf = pdfs.size > 0 ? pdfs.get(`${d.kind}\u0000${d.id}`) : undefined;
+      const packages = d.kind === 'order' && shipped.size > 0 ? shipped.get(d.id) : undefined;
       return {
         kind: d.kind,
         id: d.id,
@@ -324,6 +334,7 @@ export class Store {
         lines: d.lines ? (JSON.parse(d.lines) as DocLine[]) : [],
         source: { file: d.src_file, line: d.src_line, record: 0 },
         ...(pdf ? { pdf } : {}),
+        ...(packages ? { packages } : {}),
       };
     });
   }
