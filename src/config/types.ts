@@ -1,5 +1,5 @@
 import type { FeedKind } from '../model.ts';
-import type { FeedConfig, FeedMap, SchemaConfig } from './schema-types.ts';
+import type { FeedConfig as SchemaFeedConfig, FeedMap, SchemaConfig, When } from './schema-types.ts';
 
 export const HEADER_FIELDS = [
   'id', 'customer_no', 'date', 'due_date', 'payment_status', 'reference', 'po_number', 'comment', 'currency',
@@ -18,16 +18,39 @@ export type CanonicalField = HeaderField | LineField;
 // The config's shape is schemas/config.schema.json; schema-types.ts is generated from it (npm run config:types),
 // with every property that has a default required, since ajv's useDefaults fills it in before anyone reads it.
 export type {
-  FeedConfig, FeedMap, ColumnValues, When, PdfConfig, PdfLinksConfig, CarrierConfig, PublishConfig, S3Config, InvalidationConfig,
+  FeedMap, ColumnValues, When, PdfConfig, PdfLinksConfig, CarrierConfig, PublishConfig, S3Config, InvalidationConfig,
   FoldersConfig, InboxConfig, IngestConfig, ServeConfig, AdminConfig, AuthConfig, TokenSource, SecretSource, ExternalSecretSource,
 } from './schema-types.ts';
 
+/**
+ * A feed as loaded. The schema lets a feed give `sections` instead of `kind` and `map`; the loader
+ * expands each section into a complete feed (the feed's settings, the section's kind, paths, map and
+ * rules) and gives the feed the first section's kind and map, so both are always there.
+ */
+export type FeedConfig = Omit<SchemaFeedConfig, 'kind' | 'map' | 'sections'> & {
+  kind: NonNullable<SchemaFeedConfig['kind']>;
+  map: FeedMap;
+  sections?: Section[];
+  /** A section's records: those whose columns match (CSV mixing kinds by a type column). */
+  when?: When;
+};
+/** One record section of a feed, as loaded: a complete feed. */
+export type Section = FeedConfig;
+/** A section as the config file writes it. */
+export type SchemaSection = NonNullable<SchemaFeedConfig['sections']>[number];
+
 export type Encoding = FeedConfig['encoding'];
 
+/** The sections a file of this feed is applied as: its expanded `sections`, or the feed itself. */
+export function sectionsOf(feed: FeedConfig): Section[] {
+  return feed.sections ?? [feed];
+}
+
 /** A loaded config: what the schema describes, plus what the loader adds. */
-export interface Config extends SchemaConfig {
+export interface Config extends Omit<SchemaConfig, 'feeds'> {
   /** Absolute path of the file this came from (relative paths in it are already resolved: state, target, folders, pdfLinks files). */
   file: string;
+  feeds: FeedConfig[];
 }
 
 // The field lists above are runtime values the mapping walks; the schema's `map` must name exactly these fields.

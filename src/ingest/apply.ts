@@ -52,38 +52,74 @@ export interface ApplyResult {
  * the customers they touch marked dirty, or none are (the file is then rejected with every error found,
  * up to maxErrors). The file's records stream through; only the document being read is held in memory.
  */
-export async function applyFile(
-  store: Store,
-  name: string,
-  feed: FeedConfig,
-  records: () => AsyncIterable<RawRecord>,
-  map: (raw: RawRecord, file: string) => MappedRecord,
-  opts: ApplyOptions,
-): Promise<ApplyResult> {
-  const first = await applyOnce(store, name, feed, records, map, opts, new Set());
-  if (first.retry.size === 0) return first.result;
+/** One record section of a file: a feed (or one of a feed's `sections`), its records and its mapper. */
+export interface ApplyPart {
+  feed: FeedConfig;
+  records: () => AsyncIterable<RawRecord>;
+  map: (raw: RawRecord, file: string) => MappedRecord;
+}
+
+export async function applyFile(store: Store, name: string, parts: readonly ApplyPart[], opts: ApplyOptions): Promise<ApplyResult> {
+  const first = await applyOnce(store, name, parts, opts, parts.map(() => new Set()));
+  if (first.retry.every((r) => r.size === 0)) return first.result;
   // skip-record: a document is skipped whole. Some records of these documents were applied before
   // one of them failed, so the file is applied again (the first attempt was rolled back) without them.
-  const second = await applyOnce(store, name, feed, records, map, opts, first.retry);
+  const second = await applyOnce(store, name, parts, opts, first.retry);
   // The second attempt steps over the bad documents without mapping them: their errors are the first attempt's.
   return { ...second.result, skipped: [...first.result.skipped, ...second.result.skipped] };
 }
 
-/** Ids of documents that had a bad record in the first attempt, and of which some records were applied. */
+/** Per part: ids of documents that had a bad record in the first attempt, and of which some records were applied. */
 interface Attempt {
   result: ApplyResult;
-  retry: Set<string>;
+  retry: Array<Set<string>>;
 }
 
-async function applyOnce(
-  store: Store,
-  name: string,
-  feed: FeedConfig,
-  records: () => AsyncIterable<RawRecord>,
-  map: (raw: RawRecord, file: string) => MappedRecord,
-  opts: ApplyOptions,
-  exclude: Set<string>,
-): Promise<Attempt> {
+/** What the parts of one attempt share: its transaction's mark, its result and the customers it made dirty. */
+interface Shared {
+  mark: number;
+  result: ApplyResult;
+  markDirty: (customer: string) => void;
+  dirty: Set<string>;
+}
+
+/** All parts of a file in ONE transaction: a rejected part rejects the file. */
+async function applyOnce(store: Store, name: string, parts: readonly ApplyPart[], opts: ApplyOptions, exclude: Array<Set<string>>): Promise<Attempt> {
+  const result: ApplyResult = { records: 0, upserted: 0, deleted: 0, dirty: 0, skipped: [] };
+  const dirty = new Set<string>();
+  const markDirty = (c: string) => {
+    if (!dirty.has(c)) {
+      dirty.add(c);
+      store.markDirty(c);
+    }
+  };
+  store.db.exec('BEGIN IMMEDIATE');
+  let committed = false;
+  try {
+    const shared: Shared = { mark: store.nextMark(), result, markDirty, dirty };
+    const retry: Array<Set<string>> = [];
+    for (const [i, part] of parts.entries()) retry.push(await applyPart(store, name, part, opts, exclude[i]!, shared));
+    if (retry.some((r, i) => r.size > exclude[i]!.size)) {
+      store.db.exec('ROLLBACK');
+      return { result, retry };
+    }
+    result.dirty = dirty.size;
+    opts.beforeCommit?.(result);
+    store.db.exec(opts.dryRun ? 'ROLLBACK' : 'COMMIT');
+    committed = true;
+    return { result, retry: parts.map(() => new Set()) };
+  } finally {
+    if (!committed && store.db.inTransaction) store.db.exec('ROLLBACK');
+  }
+}
+
+/**
+ * One part inside the file's transaction. Returns the ids to exclude on a second attempt: `exclude`
+ * itself when nothing was applied partly, a larger set when a bad document had records applied.
+ */
+async function applyPart(store: Store, name: string, part: ApplyPart, opts: ApplyOptions, exclude: Set<string>, shared: Shared): Promise<Set<string>> {
+  const { feed, records, map } = part;
+  const { result, markDirty, mark } = shared;
   const headers = feedCarriesHeaders(feed.kind);
   /** The kinds this feed writes: an invoice feed with a credit marker writes credit invoices too. */
   const kinds: DocKind[] = feed.kind === 'deletions' ? ['order', 'invoice', 'credit'] : feed.credit ? [docKindOf(feed.kind), 'credit'] : [docKindOf(feed.kind)];
@@ -92,26 +128,18 @@ async function applyOnce(
   /** Documents are identified by kind and number (an invoice and a credit invoice may share a number). */
   const ref = (k: DocKind, id: string) => `${k}\u0000${id}`;
   const errors: DataError[] = [];
-  const result: ApplyResult = { records: 0, upserted: 0, deleted: 0, dirty: 0, skipped: [] };
   const skip = opts.onError === 'skip-record';
   const full = feed.mode === 'full';
   /** skip-record: documents with a bad record (bounded by maxErrors). */
   const bad = new Set<string>();
   /** Documents a full snapshot keeps although this attempt did not apply them (skipped ones; bounded by maxErrors). */
   const keep = new Set<string>();
-  /** Customers marked dirty (bounded by the customers, not the export). */
-  const dirty = new Set<string>();
-  const markDirty = (c: string) => {
-    if (!dirty.has(c)) {
-      dirty.add(c);
-      store.markDirty(c);
-    }
-  };
   // What this attempt carried is recorded in the store (the mark), not in memory: memory stays flat
   // whatever the export's size. Only the document being read is held: its lines are buffered until
   // the next document starts, then written in one row, or not at all when their digest is unchanged.
-  let mark = 0;
   let before = 0;
+  /** Records of this part (result.records counts the file's). */
+  let seen = 0;
   let run: Run | undefined;
 
   const conflict = (rec: MappedRecord, earlier: string) =>
@@ -235,16 +263,13 @@ async function applyOnce(
     }
   };
 
-  store.db.exec('BEGIN IMMEDIATE');
-  let committed = false;
-  try {
-    mark = store.nextMark();
+  {
     before = !full ? 0 : shipments ? store.packages.count() : store.countIds(kinds, headers ? 'docs' : 'line_sets');
     try {
       for await (const raw of records()) {
         if (opts.signal?.aborted) throw new ApplyAborted(name);
         result.records++;
-        if (result.records === 1 && feed.format === 'csv') {
+        if (++seen === 1 && feed.format === 'csv') {
           const missing = missingColumns(name, feed, raw.fields);
           if (missing) {
             errors.push(missing);
@@ -299,10 +324,7 @@ async function applyOnce(
     flush();
     // skip-record: a bad document of which some records were applied before one failed.
     const partial = [...bad].some((id) => (shipments ? store.packages.get(id)?.mark === mark : kinds.some((k) => store.markedBy(k, id, mark))));
-    if (partial) {
-      store.db.exec('ROLLBACK');
-      return { result, retry: new Set([...exclude, ...bad]) };
-    }
+    if (partial) return new Set([...exclude, ...bad]);
 
     if (full && shipments) {
       const absent = store.packages.unmarked(mark).filter((p) => !keep.has(ref('order', p.id)));
@@ -324,17 +346,7 @@ async function applyOnce(
         result.deleted++;
       }
     }
-    result.dirty = dirty.size;
-    opts.beforeCommit?.(result);
-    if (opts.dryRun) {
-      store.db.exec('ROLLBACK');
-    } else {
-      store.db.exec('COMMIT');
-    }
-    committed = true;
-    return { result, retry: new Set() };
-  } finally {
-    if (!committed && store.db.inTransaction) store.db.exec('ROLLBACK');
+    return exclude;
   }
 }
 
