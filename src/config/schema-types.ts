@@ -343,7 +343,12 @@ export interface FeedConfig {
    * Charge lines: a line matching a rule's `when` (e.g. `{ Type: "Charge (Item)" }` or `{ Type: G/L Account, No.: "3520" }`) is freight: its row total is added to shipping_cost, taxed at its own VAT rate (the shipping rule when it has none), and it is kept out of products and backorders.
    */
   charges?: {
-    when: When;
+    /**
+     * Source column (CSV) or path (XML, relative to the line element for charges) → the value or one of the values it must hold (trimmed, case-insensitive). All must match; `{}` matches every record.
+     */
+    when: {
+      [k: string]: string | string[];
+    };
     as: 'shipping';
   }[];
   /**
@@ -352,7 +357,12 @@ export interface FeedConfig {
    * @minItems 1
    */
   deletes?: {
-    when: When;
+    /**
+     * Source column (CSV) or path (XML, relative to the line element for charges) → the value or one of the values it must hold (trimmed, case-insensitive). All must match; `{}` matches every record.
+     */
+    when: {
+      [k: string]: string | string[];
+    };
     delete: 'order' | 'invoice' | 'credit' | 'package' | 'ignore';
   }[];
   /**
@@ -420,7 +430,12 @@ export interface FeedConfig {
      * Charge lines: a line matching a rule's `when` (e.g. `{ Type: "Charge (Item)" }` or `{ Type: G/L Account, No.: "3520" }`) is freight: its row total is added to shipping_cost, taxed at its own VAT rate (the shipping rule when it has none), and it is kept out of products and backorders.
      */
     charges?: {
-      when: When;
+      /**
+       * Source column (CSV) or path (XML, relative to the line element for charges) → the value or one of the values it must hold (trimmed, case-insensitive). All must match; `{}` matches every record.
+       */
+      when: {
+        [k: string]: string | string[];
+      };
       as: 'shipping';
     }[];
     /**
@@ -429,7 +444,12 @@ export interface FeedConfig {
      * @minItems 1
      */
     deletes?: {
-      when: When;
+      /**
+       * Source column (CSV) or path (XML, relative to the line element for charges) → the value or one of the values it must hold (trimmed, case-insensitive). All must match; `{}` matches every record.
+       */
+      when: {
+        [k: string]: string | string[];
+      };
       delete: 'order' | 'invoice' | 'credit' | 'package' | 'ignore';
     }[];
     /**
@@ -509,7 +529,12 @@ export interface FeedConfig {
        */
       'line.order_no'?: string;
     };
-    when?: When1;
+    /**
+     * Source column (CSV) or path (XML, relative to the line element for charges) → the value or one of the values it must hold (trimmed, case-insensitive). All must match; `{}` matches every record.
+     */
+    when?: {
+      [k: string]: string | string[];
+    };
   }[];
 }
 /**
@@ -598,18 +623,6 @@ export interface FeedMap {
    * The order a line belongs to (Sales Invoice Line Order No.): a collective invoice's `orders` are the distinct order numbers of its lines.
    */
   'line.order_no'?: string;
-}
-/**
- * Source column (CSV) or path (XML, relative to the line element for charges) → the value or one of the values it must hold (trimmed, case-insensitive). All must match; `{}` matches every record.
- */
-export interface When {
-  [k: string]: string | string[];
-}
-/**
- * Source column (CSV) or path (XML, relative to the line element for charges) → the value or one of the values it must hold (trimmed, case-insensitive). All must match; `{}` matches every record.
- */
-export interface When1 {
-  [k: string]: string | string[];
 }
 export interface PdfConfig {
   /**

@@ -1,5 +1,5 @@
 import type { FeedKind } from '../model.ts';
-import type { FeedConfig as SchemaFeedConfig, FeedMap, SchemaConfig, When } from './schema-types.ts';
+import type { FeedConfig as SchemaFeedConfig, FeedMap, SchemaConfig } from './schema-types.ts';
 
 export const HEADER_FIELDS = [
   'id', 'customer_no', 'date', 'due_date', 'payment_status', 'reference', 'po_number', 'comment', 'currency',
@@ -18,9 +18,12 @@ export type CanonicalField = HeaderField | LineField;
 // The config's shape is schemas/config.schema.json; schema-types.ts is generated from it (npm run config:types),
 // with every property that has a default required, since ajv's useDefaults fills it in before anyone reads it.
 export type {
-  FeedMap, ColumnValues, When, PdfConfig, PdfLinksConfig, CarrierConfig, PublishConfig, S3Config, InvalidationConfig,
+  FeedMap, ColumnValues, PdfConfig, PdfLinksConfig, CarrierConfig, PublishConfig, S3Config, InvalidationConfig,
   FoldersConfig, InboxConfig, IngestConfig, ServeConfig, AdminConfig, AuthConfig, TokenSource, SecretSource, ExternalSecretSource,
 } from './schema-types.ts';
+
+/** Source column (or XML path) → the value, or one of the values, it must hold (trimmed, case-insensitive). */
+export type When = Record<string, string | string[]>;
 
 /**
  * A feed as loaded. The schema lets a feed give `sections` instead of `kind` and `map`; the loader
