@@ -2,13 +2,15 @@ import { copyFile, mkdir, readdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { App } from '../app.ts';
 import { Inbox } from '../inbox/watch.ts';
-import { feedFor, isIgnoredName, sha256File } from '../inbox/files.ts';
+import { sha256File } from '../inbox/files.ts';
+import { feedFor, isIgnoredName } from '../inbox/names.ts';
 import { processFile } from '../ingest/process.ts';
 import { publishDirty } from '../publish/cycle.ts';
 import { drainOutbox } from '../publish/drain.ts';
 import { ApplyAborted } from '../ingest/apply.ts';
 import { startAdminFor } from '../admin/start.ts';
-import { curlHint, startServeFor, waitForSignal } from './serve.ts';
+import { startServeFor } from '../serve/start.ts';
+import { curlHint, waitForSignal } from './serve.ts';
 import { withApp, type GlobalOptions } from './context.ts';
 
 /**

@@ -93,23 +93,24 @@ async function applyOnce(store: Store, name: string, parts: readonly ApplyPart[]
       store.markDirty(c);
     }
   };
-  store.db.exec('BEGIN IMMEDIATE');
+  store.begin();
   let committed = false;
   try {
     const shared: Shared = { mark: store.nextMark(), result, markDirty, dirty };
     const retry: Array<Set<string>> = [];
     for (const [i, part] of parts.entries()) retry.push(await applyPart(store, name, part, opts, exclude[i]!, shared));
     if (retry.some((r, i) => r.size > exclude[i]!.size)) {
-      store.db.exec('ROLLBACK');
+      store.rollback();
       return { result, retry };
     }
     result.dirty = dirty.size;
     opts.beforeCommit?.(result);
-    store.db.exec(opts.dryRun ? 'ROLLBACK' : 'COMMIT');
+    if (opts.dryRun) store.rollback();
+    else store.commit();
     committed = true;
     return { result, retry: parts.map(() => new Set()) };
   } finally {
-    if (!committed && store.db.inTransaction) store.db.exec('ROLLBACK');
+    if (!committed && store.inTransaction) store.rollback();
   }
 }
 
@@ -174,20 +175,19 @@ async function applyPart(store: Store, name: string, part: ApplyPart, opts: Appl
 
   /** A shipment of a packages feed (or its deletion): its order's customer is re-rendered, if the order is here. */
   const applyShipment = (rec: MappedRecord): void => {
-    const packages = store.packages;
-    const existing = packages.get(rec.id);
+    const existing = store.getShipment(rec.id);
     const ownerOf = (orderNo: string) => store.getDoc('order', orderNo)?.customer_no;
     if (rec.deleted || !rec.shipment) {
       if (!existing) return;
       const owner = ownerOf(existing.order_no);
       if (owner) markDirty(owner);
-      packages.delete(rec.id);
+      store.deleteShipment(rec.id);
       result.deleted++;
       return;
     }
     const s = rec.shipment;
     if (existing?.json === shipmentJson(s)) {
-      packages.touch(rec.id, mark);
+      store.touchShipment(rec.id, mark);
       return;
     }
     // Sent again for another order: the first order loses the package.
@@ -195,7 +195,7 @@ async function applyPart(store: Store, name: string, part: ApplyPart, opts: Appl
       const before = ownerOf(existing.order_no);
       if (before) markDirty(before);
     }
-    packages.upsert(s, rec.source, mark);
+    store.upsertShipment(s, rec.source, mark);
     const owner = ownerOf(s.order_no);
     if (owner) markDirty(owner);
     result.upserted++;
@@ -264,7 +264,7 @@ async function applyPart(store: Store, name: string, part: ApplyPart, opts: Appl
   };
 
   {
-    before = !full ? 0 : shipments ? store.packages.count() : store.countIds(kinds, headers ? 'docs' : 'line_sets');
+    before = !full ? 0 : shipments ? store.countShipments() : store.countIds(kinds, headers ? 'docs' : 'line_sets');
     try {
       for await (const raw of records()) {
         if (opts.signal?.aborted) throw new ApplyAborted(name);
@@ -323,16 +323,16 @@ async function applyPart(store: Store, name: string, part: ApplyPart, opts: Appl
     if (errors.length > 0) throw new FileRejected(name, errors);
     flush();
     // skip-record: a bad document of which some records were applied before one failed.
-    const partial = [...bad].some((id) => (shipments ? store.packages.get(id)?.mark === mark : kinds.some((k) => store.markedBy(k, id, mark))));
+    const partial = [...bad].some((id) => (shipments ? store.getShipment(id)?.mark === mark : kinds.some((k) => store.markedBy(k, id, mark))));
     if (partial) return new Set([...exclude, ...bad]);
 
     if (full && shipments) {
-      const absent = store.packages.unmarked(mark).filter((p) => !keep.has(ref('order', p.id)));
+      const absent = store.unmarkedShipments(mark).filter((p) => !keep.has(ref('order', p.id)));
       guardDeletes(absent.length);
       for (const p of absent) {
         const owner = store.getDoc('order', p.order_no)?.customer_no;
         if (owner) markDirty(owner);
-        store.packages.delete(p.id);
+        store.deleteShipment(p.id);
         result.deleted++;
       }
     } else if (full) {
