@@ -5,7 +5,9 @@
 
 /** `credit`: a credit invoice (kreditfaktura). */
 export type DocKind = 'order' | 'invoice' | 'credit';
-export type FeedKind = 'orders' | 'order_lines' | 'invoices' | 'invoice_lines' | 'credit_invoices' | 'credit_invoice_lines';
+export type FeedKind = 'orders' | 'order_lines' | 'invoices' | 'invoice_lines' | 'credit_invoices' | 'credit_invoice_lines' | 'packages' | 'deletions';
+/** What a record of a feed is about: a document, or a shipment (package) joined to its order. */
+export type RecordKind = DocKind | 'package';
 
 /** Where a record came from, so every error and every published document can point back to it. */
 export interface SourceRef {
@@ -51,6 +53,26 @@ export interface DocHeader {
   /** Shipment tracking ids, with the carrier code or name they belong to. */
   tracking_ids?: string[];
   carrier?: string;
+  /** Packages each with its own carrier (repeated package elements of one record); wins over tracking_ids. */
+  packages?: Package[];
+  /** The document's status as the ERP writes it (Released, Levererad, …). */
+  status?: string;
+  /** Credit invoices: the number of the invoice it credits. */
+  credited_invoice?: string;
+}
+
+export interface Package {
+  tracking_id: string;
+  carrier?: string;
+}
+
+/** A shipment from a packages feed: keyed by its own id, joined to its order by order number. */
+export interface Shipment {
+  id: string;
+  order_no: string;
+  /** Empty: shipped without a tracking number yet (no package shown). */
+  tracking_ids: string[];
+  carrier?: string;
 }
 
 export interface DocLine {
@@ -71,22 +93,31 @@ export interface DocLine {
   delivered?: string;
   remaining?: string;
   delivery_date?: string;
+  /** The order this line belongs to (collective invoices name their orders on the lines). */
+  order_no?: string;
+  /** A charge line (freight as a sales line): counted as shipping, not a product nor a backorder. */
+  charge?: 'shipping';
 }
 
 /** One mapped source record: a document header, a line, or both (flat layout). */
 export interface MappedRecord {
-  kind: DocKind;
+  kind: RecordKind;
   /** The document number (for a line: the document it belongs to). */
   id: string;
   header?: DocHeader;
   lines: DocLine[];
   /** The feed's deletion marker matched: remove the document. */
   deleted: boolean;
+  /** A deletions feed's record that names no document we keep (`delete: ignore`). */
+  ignored?: true;
+  /** kind `package`: the shipment (absent when the record deletes it). */
+  shipment?: Shipment;
   source: SourceRef;
 }
 
+/** The document kind a feed writes (packages join orders; a deletions feed names the kind per record). */
 export function docKindOf(feed: FeedKind): DocKind {
-  if (feed === 'orders' || feed === 'order_lines') return 'order';
+  if (feed === 'orders' || feed === 'order_lines' || feed === 'packages' || feed === 'deletions') return 'order';
   return feed === 'invoices' || feed === 'invoice_lines' ? 'invoice' : 'credit';
 }
 

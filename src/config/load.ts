@@ -71,6 +71,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     state: abs(cfg.state),
     target: targetOf(cfg.target).kind === 'local' ? abs(cfg.target) : cfg.target,
     folders: { drop: abs(cfg.folders.drop), archive: abs(cfg.folders.archive), quarantine: abs(cfg.folders.quarantine) },
+    feeds: cfg.feeds.map(expandSections),
     ...(cfg.pdfLinks ? { pdfLinks: { secrets: cfg.pdfLinks.secrets.map((s) => ('file' in s ? { file: abs(s.file) } : s)) } } : {}),
   };
   checkSemantics(result, doc, lineCounter, file);
@@ -185,12 +186,38 @@ function checkSemantics(cfg: Config, doc: Document, lc: LineCounter, file: strin
     const at = (k: string, ...rest: string[]) => ['feeds', i, k, ...rest];
     if (names.has(feed.name)) fail(at('name'), `"${feed.name}" is used by two feeds`);
     names.add(feed.name);
+    if (!feed.sections && (!feed.kind || !feed.map)) fail(at(feed.kind ? 'map' : 'kind'), 'is required (or `sections`, each with its kind and map)');
+    if (feed.sections && (doc.hasIn(['feeds', i, 'kind']) || doc.hasIn(['feeds', i, 'map']))) fail(at('sections'), 'replace the feed\'s `kind` and `map`: each section has its own');
+    if (feed.sections) {
+      feed.sections.forEach((section, j) => checkFeed(section, (k, ...rest) => ['feeds', i, 'sections', j, k, ...rest]));
+      if (feed.format === 'xml' && new Set(feed.sections.map((x) => x.recordPath)).size < feed.sections.length && feed.sections.some((x) => !x.when)) {
+        fail(at('sections'), 'of an XML feed need a recordPath each, or a `when` that tells records at the same path apart');
+      }
+    } else {
+      checkFeed(feed, at);
+    }
+    try {
+      compileDateFormat(feed.dateFormat);
+    } catch (err) {
+      fail(at('dateFormat'), (err as Error).message);
+    }
+  });
+
+  function checkFeed(feed: FeedConfig, at: (k: string, ...rest: string[]) => Array<string | number>): void {
     const hasLineFields = LINE_FIELDS.some((f) => feed.map[f] !== undefined);
-    if (feedCarriesHeaders(feed.kind)) {
+    if (feed.kind === 'packages') {
+      for (const f of ['order_no', 'tracking_id'] as const) if (!feed.map[f]) fail(at('map'), `needs \`${f}\` for kind packages (\`id\` is the shipment's own number)`);
+      if (hasLineFields) fail(at('map'), 'maps line fields; a packages feed carries shipments only');
+    } else if (feed.kind === 'deletions') {
+      if (!feed.deletes?.length) fail(at('deletes'), 'is required for kind deletions (what each record deletes)');
+      if (feed.mode === 'full') fail(at('mode'), 'must be delta for kind deletions');
+    } else if (feedCarriesHeaders(feed.kind)) {
       for (const f of ['customer_no', 'date'] as const) if (!feed.map[f]) fail(at('map'), `needs \`${f}\` for kind ${feed.kind}`);
     } else if (!feed.map['line.quantity']) {
       fail(at('map'), `needs \`line.quantity\` for kind ${feed.kind}`);
     }
+    if (feed.deletes && feed.kind !== 'deletions') fail(at('deletes'), 'applies to kind deletions only (other feeds delete with `delete`)');
+    if (feed.charges && !hasLineFields) fail(at('charges'), 'applies to feeds with line fields (`line.*` in map)');
     if (hasLineFields && !feed.map['line.quantity']) fail(at('map'), 'maps line fields but not `line.quantity`');
     if (feed.format === 'xml' && !feed.recordPath) fail(at('recordPath'), 'is required for format xml');
     if (feed.format === 'csv' && !feed.header && !feed.columns?.length) fail(at('columns'), 'is required when `header` is false');
@@ -201,12 +228,19 @@ function checkSemantics(cfg: Config, doc: Document, lc: LineCounter, file: strin
     if (feed.values) {
       for (const field of Object.keys(feed.values)) if (!(field in feed.map)) fail(at('values', field), `maps values of \`${field}\`, which \`map\` does not name`);
     }
-    try {
-      compileDateFormat(feed.dateFormat);
-    } catch (err) {
-      fail(at('dateFormat'), (err as Error).message);
-    }
-  });
+  }
+}
+
+/**
+ * A feed with `sections`: each section becomes a complete feed (the feed's settings, the section's
+ * kind, paths, map and rules) named `{feed}#{n}`; the feed itself takes the first section's kind
+ * and map, for listings. The file is still one file: ingest applies its sections in one transaction.
+ */
+function expandSections(feed: FeedConfig): FeedConfig {
+  if (!feed.sections) return feed;
+  const { sections, ...common } = feed;
+  const expanded = sections.map((section, i): FeedConfig => ({ ...common, ...section, name: `${feed.name}#${i + 1}` }));
+  return { ...feed, kind: expanded[0]!.kind, map: expanded[0]!.map, sections: expanded };
 }
 
 function deepFreeze<T>(value: T): T {

@@ -287,9 +287,17 @@ export interface FeedConfig {
    */
   pattern: string;
   /**
-   * orders/invoices/credit_invoices carry headers (and may carry line fields: the flat layout); *_lines carry lines joined on `id`.
+   * orders/invoices/credit_invoices carry headers (and may carry line fields: the flat layout); *_lines carry lines joined on `id`; packages carry shipments (`id` the shipment's own number, `order_no` its order, `tracking_id`, `carrier`); deletions name documents to delete (see `deletes`).
    */
-  kind: 'orders' | 'order_lines' | 'invoices' | 'invoice_lines' | 'credit_invoices' | 'credit_invoice_lines';
+  kind?:
+    | 'orders'
+    | 'order_lines'
+    | 'invoices'
+    | 'invoice_lines'
+    | 'credit_invoices'
+    | 'credit_invoice_lines'
+    | 'packages'
+    | 'deletions';
   format: 'csv' | 'xml';
   encoding: 'utf-8' | 'windows-1252' | 'iso-8859-1';
   delimiter: string;
@@ -340,7 +348,204 @@ export interface FeedConfig {
       [k: string]: string;
     };
   };
-  map: FeedMap;
+  map?: FeedMap;
+  /**
+   * Charge lines: a line matching a rule's `when` (e.g. `{ Type: "Charge (Item)" }` or `{ Type: G/L Account, No.: "3520" }`) is freight: its row total is added to shipping_cost, taxed at its own VAT rate (the shipping rule when it has none), and it is kept out of products and backorders.
+   */
+  charges?: {
+    /**
+     * Source column (CSV) or path (XML, relative to the line element for charges) → the value or one of the values it must hold (trimmed, case-insensitive). All must match; `{}` matches every record.
+     */
+    when: {
+      [k: string]: string | string[];
+    };
+    as: 'shipping';
+  }[];
+  /**
+   * kind deletions: the first rule whose `when` matches a record says what its `id` deletes: an order, invoice, credit (invoice), package (a shipment of a packages feed) or nothing (ignore). A record matching no rule is a bad record.
+   *
+   * @minItems 1
+   */
+  deletes?: {
+    /**
+     * Source column (CSV) or path (XML, relative to the line element for charges) → the value or one of the values it must hold (trimmed, case-insensitive). All must match; `{}` matches every record.
+     */
+    when: {
+      [k: string]: string | string[];
+    };
+    delete: 'order' | 'invoice' | 'credit' | 'package' | 'ignore';
+  }[];
+  /**
+   * Several record kinds in one file (XML with <Orders>, <Invoices>, <Deletions>; a CSV with a record type column): each section has its own kind, recordPath or `when`, map and rules, and takes the feed's other settings. The file is applied in one transaction across its sections. Replaces the feed's `kind` and `map`.
+   *
+   * @minItems 1
+   */
+  sections?: {
+    /**
+     * orders/invoices/credit_invoices carry headers (and may carry line fields: the flat layout); *_lines carry lines joined on `id`; packages carry shipments (`id` the shipment's own number, `order_no` its order, `tracking_id`, `carrier`); deletions name documents to delete (see `deletes`).
+     */
+    kind:
+      | 'orders'
+      | 'order_lines'
+      | 'invoices'
+      | 'invoice_lines'
+      | 'credit_invoices'
+      | 'credit_invoice_lines'
+      | 'packages'
+      | 'deletions';
+    /**
+     * XML: path of the record element, e.g. Orders/Order.
+     */
+    recordPath?: string;
+    /**
+     * XML: path of the line elements inside a record, e.g. Lines/Line.
+     */
+    linePath?: string;
+    mode: 'delta' | 'full';
+    maxDeleteShare?: number;
+    currency?: string;
+    /**
+     * Delta mode: a record whose column holds one of the values deletes its document.
+     */
+    delete?: {
+      column: string;
+      /**
+       * @minItems 1
+       */
+      values: string[];
+    };
+    /**
+     * Invoice feeds: a record whose column holds one of the values is a credit invoice (kreditfaktura).
+     */
+    credit?: {
+      column: string;
+      /**
+       * @minItems 1
+       */
+      values: string[];
+    };
+    /**
+     * How the export writes credit invoice amounts: `negative` (as they are) or `positive` (Business Central credit memos: quantities, totals and shipping are negated).
+     */
+    creditSign: 'negative' | 'positive';
+    /**
+     * Per canonical field, raw values of the export → text to publish, e.g. `payment_status: { "Yes": "Betald", "No": "Obetald" }`. Values not listed pass through.
+     */
+    values?: {
+      [k: string]: {
+        [k: string]: string;
+      };
+    };
+    /**
+     * Charge lines: a line matching a rule's `when` (e.g. `{ Type: "Charge (Item)" }` or `{ Type: G/L Account, No.: "3520" }`) is freight: its row total is added to shipping_cost, taxed at its own VAT rate (the shipping rule when it has none), and it is kept out of products and backorders.
+     */
+    charges?: {
+      /**
+       * Source column (CSV) or path (XML, relative to the line element for charges) → the value or one of the values it must hold (trimmed, case-insensitive). All must match; `{}` matches every record.
+       */
+      when: {
+        [k: string]: string | string[];
+      };
+      as: 'shipping';
+    }[];
+    /**
+     * kind deletions: the first rule whose `when` matches a record says what its `id` deletes: an order, invoice, credit (invoice), package (a shipment of a packages feed) or nothing (ignore). A record matching no rule is a bad record.
+     *
+     * @minItems 1
+     */
+    deletes?: {
+      /**
+       * Source column (CSV) or path (XML, relative to the line element for charges) → the value or one of the values it must hold (trimmed, case-insensitive). All must match; `{}` matches every record.
+       */
+      when: {
+        [k: string]: string | string[];
+      };
+      delete: 'order' | 'invoice' | 'credit' | 'package' | 'ignore';
+    }[];
+    /**
+     * Canonical field → source column (CSV) or path (XML; `@name` for attributes). `line.*` fields come from the line.
+     */
+    map: {
+      id: string;
+      customer_no?: string;
+      date?: string;
+      due_date?: string;
+      payment_status?: string;
+      reference?: string;
+      po_number?: string;
+      comment?: string;
+      currency?: string;
+      total?: string;
+      shipping_cost?: string;
+      /**
+       * The order(s) an invoice belongs to (separated by , or ;); packages feeds: the order a shipment belongs to. In XML every occurrence of a repeated element counts.
+       */
+      order_no?: string;
+      /**
+       * One or more tracking ids (separated by , ; or space). In XML every occurrence of a repeated element (several <Package>) is a package, each with the carrier of its own element.
+       */
+      tracking_id?: string;
+      /**
+       * Carrier code or name (PostNord, DHL Express, …) for the tracking link.
+       */
+      carrier?: string;
+      /**
+       * The document's status as the ERP writes it (Released, Levererad, …); published as `status`.
+       */
+      status?: string;
+      /**
+       * Credit invoices: the invoice it credits (Business Central: Applies-to Doc. No.); published as `credited_invoice`.
+       */
+      credited_invoice?: string;
+      'customer.company'?: string;
+      'customer.reference'?: string;
+      'customer.address'?: string;
+      'customer.address2'?: string;
+      'customer.zipcode'?: string;
+      'customer.ziparea'?: string;
+      'customer.country'?: string;
+      /**
+       * The delivery name (Business Central: Ship-to Name); published as delivery.company.
+       */
+      'delivery.company'?: string;
+      'delivery.reference'?: string;
+      'delivery.address'?: string;
+      'delivery.address2'?: string;
+      'delivery.zipcode'?: string;
+      'delivery.ziparea'?: string;
+      'delivery.country'?: string;
+      'line.no'?: string;
+      'line.model'?: string;
+      'line.name'?: string;
+      'line.quantity'?: string;
+      'line.price'?: string;
+      'line.discount'?: string;
+      'line.row_total'?: string;
+      'line.vat_rate'?: string;
+      /**
+       * Quantity delivered so far; remaining = quantity − delivered is backordered.
+       */
+      'line.delivered'?: string;
+      /**
+       * Quantity still to deliver (restnoterat), when the export states it directly.
+       */
+      'line.remaining'?: string;
+      /**
+       * Expected delivery date of what remains.
+       */
+      'line.delivery_date'?: string;
+      /**
+       * The order a line belongs to (Sales Invoice Line Order No.): a collective invoice's `orders` are the distinct order numbers of its lines.
+       */
+      'line.order_no'?: string;
+    };
+    /**
+     * Source column (CSV) or path (XML, relative to the line element for charges) → the value or one of the values it must hold (trimmed, case-insensitive). All must match; `{}` matches every record.
+     */
+    when?: {
+      [k: string]: string | string[];
+    };
+  }[];
 }
 /**
  * Delta mode: a record whose column holds one of the values deletes its document.
@@ -367,15 +572,26 @@ export interface FeedMap {
   currency?: string;
   total?: string;
   shipping_cost?: string;
+  /**
+   * The order(s) an invoice belongs to (separated by , or ;); packages feeds: the order a shipment belongs to. In XML every occurrence of a repeated element counts.
+   */
   order_no?: string;
   /**
-   * One or more tracking ids (separated by , ; or space).
+   * One or more tracking ids (separated by , ; or space). In XML every occurrence of a repeated element (several <Package>) is a package, each with the carrier of its own element.
    */
   tracking_id?: string;
   /**
    * Carrier code or name (PostNord, DHL Express, …) for the tracking link.
    */
   carrier?: string;
+  /**
+   * The document's status as the ERP writes it (Released, Levererad, …); published as `status`.
+   */
+  status?: string;
+  /**
+   * Credit invoices: the invoice it credits (Business Central: Applies-to Doc. No.); published as `credited_invoice`.
+   */
+  credited_invoice?: string;
   'customer.company'?: string;
   'customer.reference'?: string;
   'customer.address'?: string;
@@ -383,6 +599,10 @@ export interface FeedMap {
   'customer.zipcode'?: string;
   'customer.ziparea'?: string;
   'customer.country'?: string;
+  /**
+   * The delivery name (Business Central: Ship-to Name); published as delivery.company.
+   */
+  'delivery.company'?: string;
   'delivery.reference'?: string;
   'delivery.address'?: string;
   'delivery.address2'?: string;
@@ -409,6 +629,10 @@ export interface FeedMap {
    * Expected delivery date of what remains.
    */
   'line.delivery_date'?: string;
+  /**
+   * The order a line belongs to (Sales Invoice Line Order No.): a collective invoice's `orders` are the distinct order numbers of its lines.
+   */
+  'line.order_no'?: string;
 }
 export interface PdfConfig {
   /**

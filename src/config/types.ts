@@ -1,15 +1,15 @@
 import type { FeedKind } from '../model.ts';
-import type { FeedConfig, FeedMap, SchemaConfig } from './schema-types.ts';
+import type { FeedConfig as SchemaFeedConfig, FeedMap, SchemaConfig } from './schema-types.ts';
 
 export const HEADER_FIELDS = [
   'id', 'customer_no', 'date', 'due_date', 'payment_status', 'reference', 'po_number', 'comment', 'currency',
-  'total', 'shipping_cost', 'order_no', 'tracking_id', 'carrier',
+  'total', 'shipping_cost', 'order_no', 'tracking_id', 'carrier', 'status', 'credited_invoice',
   'customer.company', 'customer.reference', 'customer.address', 'customer.address2', 'customer.zipcode', 'customer.ziparea', 'customer.country',
-  'delivery.reference', 'delivery.address', 'delivery.address2', 'delivery.zipcode', 'delivery.ziparea', 'delivery.country',
+  'delivery.company', 'delivery.reference', 'delivery.address', 'delivery.address2', 'delivery.zipcode', 'delivery.ziparea', 'delivery.country',
 ] as const;
 export const LINE_FIELDS = [
   'line.no', 'line.model', 'line.name', 'line.quantity', 'line.price', 'line.discount', 'line.row_total', 'line.vat_rate',
-  'line.delivered', 'line.remaining', 'line.delivery_date',
+  'line.delivered', 'line.remaining', 'line.delivery_date', 'line.order_no',
 ] as const;
 export type HeaderField = (typeof HEADER_FIELDS)[number];
 export type LineField = (typeof LINE_FIELDS)[number];
@@ -18,16 +18,42 @@ export type CanonicalField = HeaderField | LineField;
 // The config's shape is schemas/config.schema.json; schema-types.ts is generated from it (npm run config:types),
 // with every property that has a default required, since ajv's useDefaults fills it in before anyone reads it.
 export type {
-  FeedConfig, FeedMap, ColumnValues, PdfConfig, PdfLinksConfig, CarrierConfig, PublishConfig, S3Config, InvalidationConfig,
+  FeedMap, ColumnValues, PdfConfig, PdfLinksConfig, CarrierConfig, PublishConfig, S3Config, InvalidationConfig,
   FoldersConfig, InboxConfig, IngestConfig, ServeConfig, AdminConfig, AuthConfig, TokenSource, SecretSource, ExternalSecretSource,
 } from './schema-types.ts';
 
+/** Source column (or XML path) → the value, or one of the values, it must hold (trimmed, case-insensitive). */
+export type When = Record<string, string | string[]>;
+
+/**
+ * A feed as loaded. The schema lets a feed give `sections` instead of `kind` and `map`; the loader
+ * expands each section into a complete feed (the feed's settings, the section's kind, paths, map and
+ * rules) and gives the feed the first section's kind and map, so both are always there.
+ */
+export type FeedConfig = Omit<SchemaFeedConfig, 'kind' | 'map' | 'sections'> & {
+  kind: NonNullable<SchemaFeedConfig['kind']>;
+  map: FeedMap;
+  sections?: Section[];
+  /** A section's records: those whose columns match (CSV mixing kinds by a type column). */
+  when?: When;
+};
+/** One record section of a feed, as loaded: a complete feed. */
+export type Section = FeedConfig;
+/** A section as the config file writes it. */
+export type SchemaSection = NonNullable<SchemaFeedConfig['sections']>[number];
+
 export type Encoding = FeedConfig['encoding'];
 
+/** The sections a file of this feed is applied as: its expanded `sections`, or the feed itself. */
+export function sectionsOf(feed: FeedConfig): Section[] {
+  return feed.sections ?? [feed];
+}
+
 /** A loaded config: what the schema describes, plus what the loader adds. */
-export interface Config extends SchemaConfig {
+export interface Config extends Omit<SchemaConfig, 'feeds'> {
   /** Absolute path of the file this came from (relative paths in it are already resolved: state, target, folders, pdfLinks files). */
   file: string;
+  feeds: FeedConfig[];
 }
 
 // The field lists above are runtime values the mapping walks; the schema's `map` must name exactly these fields.

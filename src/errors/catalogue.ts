@@ -96,10 +96,12 @@ export const CATALOGUE = {
   'date-invalid': data('VP_E_DATE_INVALID', F.FIELD, 'a date in the right format that is not a calendar date (2024-02-30)', 'fix the date in the ERP'),
   'date-range': data('VP_E_DATE_RANGE', F.FIELD, 'a year outside the accepted range', 'is `dateFormat` right (YY vs YYYY)? otherwise fix the date in the ERP'),
   'line-amount': data('VP_E_LINE_AMOUNT', F.FIELD, 'a document line with neither a price nor a row total', 'map `line.price` or `line.row_total` to a column that is filled'),
+  'deletion-kind': data('VP_E_DELETION_KIND', F.FIELD, 'a record of a deletions feed matches none of its `deletes` rules, so what it deletes is unknown', 'add a rule for the record’s type columns (`delete: ignore` for records that are not documents)'),
 
   // A record or file as a whole.
   'id-customer-conflict': data('VP_E_ID_CUSTOMER_CONFLICT', F.RECORD, 'one document id appears under two customers in one file', 'one document belongs to one customer: fix the export'),
   'full-skip-without-id': data('VP_E_FULL_SKIP_WITHOUT_ID', F.RECORD, 'a bad record without a readable id in a full snapshot: skipping it would delete its document', 'fix the record; `onError: skip-record` cannot skip it safely'),
+  'section-none': data('VP_E_SECTION_NONE', F.RECORD, 'a record of a feed with `sections` matches the `when` of none of them', 'add a section for the record type the message names, or fix the export'),
   'max-errors': data('VP_E_MAX_ERRORS', F.RECORD, 'more bad records than `ingest.maxErrors`: the file is rejected as a whole', 'fix the export (the report lists the first errors) or raise `ingest.maxErrors`'),
   'empty-file': data('VP_E_EMPTY_FILE', F.RECORD, 'the file is empty (0 bytes): a failed export?', 'an export without data still has its header row: run the export again'),
   pdf: data('VP_E_PDF', F.RECORD, 'a file matching a `pdfs` pattern is empty or not a PDF', 'only PDF files belong under the `pdfs` patterns: check the export or the pattern'),

@@ -4,6 +4,8 @@ import type { FeedConfig } from '../config/types.ts';
 import { docKindOf, feedCarriesHeaders, type DocKind, type MappedRecord, type SourceRef } from '../model.ts';
 import type { RawRecord } from '../readers/types.ts';
 import type { Store } from '../store/db.ts';
+import { shipmentJson } from '../store/packages.ts';
+import { whenColumns } from '../mapping/rules.ts';
 
 export interface ApplyOptions {
   /** Share of existing documents a full snapshot may delete before it is taken for a truncated export. */
@@ -50,53 +52,40 @@ export interface ApplyResult {
  * the customers they touch marked dirty, or none are (the file is then rejected with every error found,
  * up to maxErrors). The file's records stream through; only the document being read is held in memory.
  */
-export async function applyFile(
-  store: Store,
-  name: string,
-  feed: FeedConfig,
-  records: () => AsyncIterable<RawRecord>,
-  map: (raw: RawRecord, file: string) => MappedRecord,
-  opts: ApplyOptions,
-): Promise<ApplyResult> {
-  const first = await applyOnce(store, name, feed, records, map, opts, new Set());
-  if (first.retry.size === 0) return first.result;
+/** One record section of a file: a feed (or one of a feed's `sections`), its records and its mapper. */
+export interface ApplyPart {
+  feed: FeedConfig;
+  records: () => AsyncIterable<RawRecord>;
+  map: (raw: RawRecord, file: string) => MappedRecord;
+}
+
+export async function applyFile(store: Store, name: string, parts: readonly ApplyPart[], opts: ApplyOptions): Promise<ApplyResult> {
+  const first = await applyOnce(store, name, parts, opts, parts.map(() => new Set()));
+  if (first.retry.every((r) => r.size === 0)) return first.result;
   // skip-record: a document is skipped whole. Some records of these documents were applied before
   // one of them failed, so the file is applied again (the first attempt was rolled back) without them.
-  const second = await applyOnce(store, name, feed, records, map, opts, first.retry);
+  const second = await applyOnce(store, name, parts, opts, first.retry);
   // The second attempt steps over the bad documents without mapping them: their errors are the first attempt's.
   return { ...second.result, skipped: [...first.result.skipped, ...second.result.skipped] };
 }
 
-/** Ids of documents that had a bad record in the first attempt, and of which some records were applied. */
+/** Per part: ids of documents that had a bad record in the first attempt, and of which some records were applied. */
 interface Attempt {
   result: ApplyResult;
-  retry: Set<string>;
+  retry: Array<Set<string>>;
 }
 
-async function applyOnce(
-  store: Store,
-  name: string,
-  feed: FeedConfig,
-  records: () => AsyncIterable<RawRecord>,
-  map: (raw: RawRecord, file: string) => MappedRecord,
-  opts: ApplyOptions,
-  exclude: Set<string>,
-): Promise<Attempt> {
-  const headers = feedCarriesHeaders(feed.kind);
-  /** The kinds this feed writes: an invoice feed with a credit marker writes credit invoices too. */
-  const kinds: DocKind[] = feed.credit ? [docKindOf(feed.kind), 'credit'] : [docKindOf(feed.kind)];
-  const kindLabel = kinds.map((k) => (k === 'credit' ? 'credit invoices' : `${k}s`)).join(' and ');
-  /** Documents are identified by kind and number (an invoice and a credit invoice may share a number). */
-  const ref = (k: DocKind, id: string) => `${k}\u0000${id}`;
-  const errors: DataError[] = [];
+/** What the parts of one attempt share: its transaction's mark, its result and the customers it made dirty. */
+interface Shared {
+  mark: number;
+  result: ApplyResult;
+  markDirty: (customer: string) => void;
+  dirty: Set<string>;
+}
+
+/** All parts of a file in ONE transaction: a rejected part rejects the file. */
+async function applyOnce(store: Store, name: string, parts: readonly ApplyPart[], opts: ApplyOptions, exclude: Array<Set<string>>): Promise<Attempt> {
   const result: ApplyResult = { records: 0, upserted: 0, deleted: 0, dirty: 0, skipped: [] };
-  const skip = opts.onError === 'skip-record';
-  const full = feed.mode === 'full';
-  /** skip-record: documents with a bad record (bounded by maxErrors). */
-  const bad = new Set<string>();
-  /** Documents a full snapshot keeps although this attempt did not apply them (skipped ones; bounded by maxErrors). */
-  const keep = new Set<string>();
-  /** Customers marked dirty (bounded by the customers, not the export). */
   const dirty = new Set<string>();
   const markDirty = (c: string) => {
     if (!dirty.has(c)) {
@@ -104,11 +93,54 @@ async function applyOnce(
       store.markDirty(c);
     }
   };
+  store.begin();
+  let committed = false;
+  try {
+    const shared: Shared = { mark: store.nextMark(), result, markDirty, dirty };
+    const retry: Array<Set<string>> = [];
+    for (const [i, part] of parts.entries()) retry.push(await applyPart(store, name, part, opts, exclude[i]!, shared));
+    if (retry.some((r, i) => r.size > exclude[i]!.size)) {
+      store.rollback();
+      return { result, retry };
+    }
+    result.dirty = dirty.size;
+    opts.beforeCommit?.(result);
+    if (opts.dryRun) store.rollback();
+    else store.commit();
+    committed = true;
+    return { result, retry: parts.map(() => new Set()) };
+  } finally {
+    if (!committed && store.inTransaction) store.rollback();
+  }
+}
+
+/**
+ * One part inside the file's transaction. Returns the ids to exclude on a second attempt: `exclude`
+ * itself when nothing was applied partly, a larger set when a bad document had records applied.
+ */
+async function applyPart(store: Store, name: string, part: ApplyPart, opts: ApplyOptions, exclude: Set<string>, shared: Shared): Promise<Set<string>> {
+  const { feed, records, map } = part;
+  const { result, markDirty, mark } = shared;
+  const headers = feedCarriesHeaders(feed.kind);
+  /** The kinds this feed writes: an invoice feed with a credit marker writes credit invoices too. */
+  const kinds: DocKind[] = feed.kind === 'deletions' ? ['order', 'invoice', 'credit'] : feed.credit ? [docKindOf(feed.kind), 'credit'] : [docKindOf(feed.kind)];
+  const shipments = feed.kind === 'packages';
+  const kindLabel = shipments ? 'shipments' : kinds.map((k) => (k === 'credit' ? 'credit invoices' : `${k}s`)).join(' and ');
+  /** Documents are identified by kind and number (an invoice and a credit invoice may share a number). */
+  const ref = (k: DocKind, id: string) => `${k}\u0000${id}`;
+  const errors: DataError[] = [];
+  const skip = opts.onError === 'skip-record';
+  const full = feed.mode === 'full';
+  /** skip-record: documents with a bad record (bounded by maxErrors). */
+  const bad = new Set<string>();
+  /** Documents a full snapshot keeps although this attempt did not apply them (skipped ones; bounded by maxErrors). */
+  const keep = new Set<string>();
   // What this attempt carried is recorded in the store (the mark), not in memory: memory stays flat
   // whatever the export's size. Only the document being read is held: its lines are buffered until
   // the next document starts, then written in one row, or not at all when their digest is unchanged.
-  let mark = 0;
   let before = 0;
+  /** Records of this part (result.records counts the file's). */
+  let seen = 0;
   let run: Run | undefined;
 
   // Both lines are named: the operator has to fix one of them and cannot tell which from the second alone.
@@ -142,7 +174,41 @@ async function applyOnce(
     if (owner) markDirty(owner);
   };
 
+  /** A shipment of a packages feed (or its deletion): its order's customer is re-rendered, if the order is here. */
+  const applyShipment = (rec: MappedRecord): void => {
+    const existing = store.getShipment(rec.id);
+    const ownerOf = (orderNo: string) => store.getDoc('order', orderNo)?.customer_no;
+    if (rec.deleted || !rec.shipment) {
+      if (!existing) return;
+      const owner = ownerOf(existing.order_no);
+      if (owner) markDirty(owner);
+      store.deleteShipment(rec.id);
+      result.deleted++;
+      return;
+    }
+    const s = rec.shipment;
+    if (existing?.json === shipmentJson(s)) {
+      store.touchShipment(rec.id, mark);
+      return;
+    }
+    // Sent again for another order: the first order loses the package.
+    if (existing && existing.order_no !== s.order_no) {
+      const before = ownerOf(existing.order_no);
+      if (before) markDirty(before);
+    }
+    store.upsertShipment(s, rec.source, mark);
+    const owner = ownerOf(s.order_no);
+    if (owner) markDirty(owner);
+    result.upserted++;
+  };
+
   const apply = (rec: MappedRecord): void => {
+    if (rec.ignored) return;
+    if (rec.kind === 'package') {
+      flush();
+      applyShipment(rec);
+      return;
+    }
     const kind = rec.kind;
     const key = ref(kind, rec.id);
     if (run?.key !== key) {
@@ -184,16 +250,27 @@ async function applyOnce(
     for (const line of rec.lines) run.lines.push(JSON.stringify(line));
   };
 
-  store.begin();
-  let committed = false;
-  try {
-    mark = store.nextMark();
-    before = full ? store.countIds(kinds, headers ? 'docs' : 'line_sets') : 0;
+  /** A full snapshot that would delete more than maxDeleteShare of what is stored is taken for a truncated export. */
+  const guardDeletes = (absent: number): void => {
+    const share = opts.maxDeleteShare;
+    if (absent > 0 && absent > share * before && !opts.force) {
+      throw new FileRejected(name, [
+        new DataError(ErrorCodes.DELETE_GUARD, `full snapshot would delete ${absent} of ${before} ${kindLabel} (more than ${Math.round(share * 100)} %); suspected truncated export`, {
+          file: name,
+          rule: 'max-delete-share',
+          hint: 'check the export; if the deletions are real, run `vendre-pull replay --force` or raise maxDeleteShare',
+        }),
+      ]);
+    }
+  };
+
+  {
+    before = !full ? 0 : shipments ? store.countShipments() : store.countIds(kinds, headers ? 'docs' : 'line_sets');
     try {
       for await (const raw of records()) {
         if (opts.signal?.aborted) throw new ApplyAborted(name);
         result.records++;
-        if (result.records === 1 && feed.format === 'csv') {
+        if (++seen === 1 && feed.format === 'csv') {
           const missing = missingColumns(name, feed, raw.fields);
           if (missing) {
             errors.push(missing);
@@ -247,24 +324,21 @@ async function applyOnce(
     if (errors.length > 0) throw new FileRejected(name, errors);
     flush();
     // skip-record: a bad document of which some records were applied before one failed.
-    const partial = [...bad].some((id) => kinds.some((k) => store.markedBy(k, id, mark)));
-    if (partial) {
-      store.rollback();
-      return { result, retry: new Set([...exclude, ...bad]) };
-    }
+    const partial = [...bad].some((id) => (shipments ? store.getShipment(id)?.mark === mark : kinds.some((k) => store.markedBy(k, id, mark))));
+    if (partial) return new Set([...exclude, ...bad]);
 
-    if (full) {
-      const absent = store.unmarked(kinds, headers ? 'docs' : 'line_sets', mark).filter((d) => !keep.has(ref(d.kind, d.id)));
-      const share = opts.maxDeleteShare;
-      if (absent.length > 0 && absent.length > share * before && !opts.force) {
-        throw new FileRejected(name, [
-          new DataError(ErrorCodes.DELETE_GUARD, `full snapshot would delete ${absent.length} of ${before} ${kindLabel} (more than ${Math.round(share * 100)} %); suspected truncated export`, {
-            file: name,
-            rule: 'max-delete-share',
-            hint: 'check the export; if the deletions are real, run `vendre-pull replay --force` or raise maxDeleteShare',
-          }),
-        ]);
+    if (full && shipments) {
+      const absent = store.unmarkedShipments(mark).filter((p) => !keep.has(ref('order', p.id)));
+      guardDeletes(absent.length);
+      for (const p of absent) {
+        const owner = store.getDoc('order', p.order_no)?.customer_no;
+        if (owner) markDirty(owner);
+        store.deleteShipment(p.id);
+        result.deleted++;
       }
+    } else if (full) {
+      const absent = store.unmarked(kinds, headers ? 'docs' : 'line_sets', mark).filter((d) => !keep.has(ref(d.kind, d.id)));
+      guardDeletes(absent.length);
       for (const { kind, id } of absent) {
         const owner = store.getDoc(kind, id)?.customer_no;
         if (owner) markDirty(owner);
@@ -273,17 +347,7 @@ async function applyOnce(
         result.deleted++;
       }
     }
-    result.dirty = dirty.size;
-    opts.beforeCommit?.(result);
-    if (opts.dryRun) {
-      store.rollback();
-    } else {
-      store.commit();
-    }
-    committed = true;
-    return { result, retry: new Set() };
-  } finally {
-    if (!committed && store.inTransaction) store.rollback();
+    return exclude;
   }
 }
 
@@ -318,7 +382,13 @@ function customerOf(store: Store, feed: FeedConfig, kinds: DocKind[], raw: RawRe
  * feed): the whole file is rejected rather than published with the field silently empty.
  */
 function missingColumns(file: string, feed: FeedConfig, fields: Record<string, string>): DataError | undefined {
-  const wanted = [...Object.entries(feed.map), ...(feed.delete ? [['delete', feed.delete.column]] : []), ...(feed.credit ? [['credit', feed.credit.column]] : [])] as Array<[string, string]>;
+  const wanted = [
+    ...Object.entries(feed.map),
+    ...(feed.delete ? [['delete', feed.delete.column]] : []),
+    ...(feed.credit ? [['credit', feed.credit.column]] : []),
+    ...whenColumns(feed.charges).map((c) => ['charges', c]),
+    ...whenColumns(feed.deletes).map((c) => ['deletes', c]),
+  ] as Array<[string, string]>;
   const missing = wanted.filter(([, column]) => !Object.hasOwn(fields, column));
   if (missing.length === 0) return undefined;
   const [field, column] = missing[0]!;

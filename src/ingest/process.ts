@@ -8,9 +8,9 @@ import type { TakenFile } from '../inbox/watch.ts';
 import { publishDirty } from '../publish/cycle.ts';
 import type { DrainEvent, DrainStats } from '../publish/drain.ts';
 import type { PlanStats } from '../publish/plan.ts';
-import { readRecords } from '../readers/index.ts';
 import { applyFile, type ApplyResult } from './apply.ts';
 import { keepBlob, startsWithPdfMagic } from './blobs.ts';
+import { partsOf } from './parts.ts';
 
 export type FileOutcomeKind = 'ingested' | 'rejected' | 'duplicate';
 
@@ -130,7 +130,7 @@ export async function processFile(app: App, file: string, opts: ProcessOptions):
         const progress = opts.onProgress;
         const read = { bytes: 0, size, records: 0 };
         const hooks = progress ? { onBytes: (n: number) => progress({ ...read, bytes: (read.bytes = n) }) } : undefined;
-        report.result = await applyFile(app.store, name, feed, () => readRecords(file, feed, undefined, hooks), app.mapperFor(feed), {
+        report.result = await applyFile(app.store, name, partsOf(file, feed, (f) => app.mapperFor(f), hooks), {
           onRecord: progress ? (n) => void (read.records = n) : undefined,
           maxDeleteShare: feed.maxDeleteShare ?? app.cfg.ingest.maxDeleteShare,
           maxErrors: app.cfg.ingest.maxErrors,

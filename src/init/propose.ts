@@ -55,10 +55,10 @@ const AMOUNT_FIELDS = ['total', 'shipping_cost', 'line.quantity', 'line.price', 
 
 /** Field order in the printed map: as the config documents them. */
 const FIELD_ORDER = [
-  'id', 'customer_no', 'date', 'due_date', 'payment_status', 'order_no', 'reference', 'po_number', 'comment', 'currency', 'total', 'shipping_cost', 'tracking_id', 'carrier',
+  'id', 'customer_no', 'date', 'due_date', 'payment_status', 'order_no', 'credited_invoice', 'reference', 'po_number', 'comment', 'currency', 'total', 'shipping_cost', 'tracking_id', 'carrier',
   'customer.company', 'customer.reference', 'customer.address', 'customer.address2', 'customer.zipcode', 'customer.ziparea', 'customer.country',
-  'delivery.reference', 'delivery.address', 'delivery.address2', 'delivery.zipcode', 'delivery.ziparea', 'delivery.country',
-  'line.no', 'line.model', 'line.name', 'line.quantity', 'line.price', 'line.discount', 'line.row_total', 'line.vat_rate', 'line.delivered', 'line.remaining', 'line.delivery_date',
+  'delivery.company', 'delivery.reference', 'delivery.address', 'delivery.address2', 'delivery.zipcode', 'delivery.ziparea', 'delivery.country',
+  'line.no', 'line.model', 'line.name', 'line.quantity', 'line.price', 'line.discount', 'line.row_total', 'line.vat_rate', 'line.delivered', 'line.remaining', 'line.delivery_date', 'line.order_no',
 ];
 
 /** `ordrar_20251130.csv` → `ordrar_*.csv`: dates (with a time), and runs of 4+ digits, become `*`. */
@@ -67,6 +67,42 @@ export function patternFor(fileName: string): string {
     .replace(/\d{4}([-_.]?)\d{2}\1\d{2}(?:[T_ -]?\d{2}[-:.]?\d{2}(?:[-:.]?\d{2})?)?/g, '*')
     .replace(/\d{4,}/g, '*')
     .replace(/\*(?:[-_.]?\*)+/g, '*');
+}
+
+const TYPE_COLUMN = /^(type|typ|radtyp|line type|linetype|row type|radtyp kod)$/;
+const FREIGHT_NAME = /^(frakt|fraktavgift|fraktkostnad|freight|shipping|porto|leveranskostnad)\b/i;
+
+/**
+ * Charge lines: a line type column (Business Central's `Type`) whose lines named like freight are
+ * not items gives a rule on type and number; BC's item charges (`Charge (Item)`) are freight or
+ * handling nearly always, so a BC type column gets that rule too.
+ */
+function chargeRules(sample: Sample, map: Map<string, Setting<string>>, xmlLines: boolean): { rules: Array<{ when: Record<string, string> }>; why: string } | undefined {
+  const name = map.get('line.name')?.value;
+  const model = map.get('line.model')?.value;
+  if (!map.has('line.quantity')) return undefined;
+  const fieldsOf = xmlLines ? sample.lineFields : sample.fields;
+  const type = fieldsOf.find((f) => TYPE_COLUMN.test(normalizeName(f)));
+  if (!type) return undefined;
+  const rows = xmlLines ? sample.records.flatMap((r) => r.lines ?? []) : sample.records.map((r) => r.fields);
+  const types = new Set(rows.map((r) => (r[type] ?? '').trim()));
+  const rules: Array<{ when: Record<string, string> }> = [];
+  const seen = new Set<string>();
+  for (const r of rows) {
+    const t = (r[type] ?? '').trim();
+    if (!name || !FREIGHT_NAME.test((r[name] ?? '').trim()) || /^item$|^artikel$/i.test(t)) continue;
+    // An item charge is freight whatever its number; a G/L account line only for its account.
+    const when: Record<string, string> = model && r[model]?.trim() && !/^charge \(item\)$/i.test(t) ? { [type]: t, [model]: r[model]!.trim() } : { [type]: t };
+    const key = JSON.stringify(when);
+    if (!seen.has(key)) {
+      seen.add(key);
+      rules.push({ when });
+    }
+  }
+  const bc = [...types].some((t) => /^(item|g\/l account)$/i.test(t));
+  if (bc && !seen.has(JSON.stringify({ [type]: 'Charge (Item)' }))) rules.push({ when: { [type]: 'Charge (Item)' } });
+  if (!rules.length) return undefined;
+  return { rules, why: `lines named like freight (${name ? `"${name}"` : 'name'}) of type ${[...new Set(rules.map((r) => r.when[type]))].join(', ')}: shipping_cost, not products${bc ? '; Business Central item charges (Charge (Item)) are usually freight: remove that rule if yours are not' : ''}` };
 }
 
 export function feedNameFor(fileName: string): string {
@@ -194,6 +230,9 @@ export function propose(sample: Sample, support: SchemaSupport): Proposal {
       set('creditSign', 'positive', `every amount in the sample is positive (${amounts.length} values): credit invoices are published negative`);
     }
   }
+  const charges = chargeRules(sample, map, xmlLines);
+  if (charges) set('charges', charges.rules, charges.why);
+
   const status = map.get('payment_status');
   if (status) {
     const yesNo = booleanValues(valuesOf(status.value));

@@ -56,6 +56,7 @@ const HEADER: Entry[] = [
   { field: 'shipping_cost', names: ['Frakt', 'Fraktkostnad', 'Fraktavgift', 'Frakt exkl moms', 'Shipping', 'Shipping Cost', 'ShippingCost', 'Freight', 'Freight Cost', 'Leveranskostnad', 'Porto'] },
   { field: 'order_no', names: ['Ordernr', 'Ordernummer', 'OrderNo', 'Order No.', 'Order Number', 'Order'], only: ['invoice', 'credit'] },
   { field: 'tracking_id', names: ['Kolli-id', 'Kolliid', 'Kollinr', 'Kollinummer', 'Sändningsnr', 'Sändningsnummer', 'Spårningsnummer', 'Spårnr', 'Tracking No.', 'Tracking Number', 'TrackingNumber', 'Tracking Id', 'TrackingId', 'Package Tracking No.', 'Shipment Tracking'] },
+  { field: 'credited_invoice', names: ['Applies-to Doc. No.', 'Krediterar', 'Krediterad faktura', 'Krediterat fakturanr', 'Avser faktura', 'Original Invoice No.', 'Credited Invoice', 'Credited Invoice No.', 'Credits'], only: ['credit'] },
   { field: 'carrier', names: ['Speditör', 'Speditor', 'Transportör', 'Transportor', 'Fraktbolag', 'Carrier', 'Carrier Code', 'Shipping Agent', 'Shipping Agent Code', 'Leveranssätt'] },
   { field: 'customer.company', names: ['Kundnamn', 'Kund namn', 'Customer Name', 'CustomerName', 'Företag', 'Företagsnamn', 'Company', 'Company Name', 'Firma', 'Sell-to Customer Name', 'Bill-to Name'] },
 ];
@@ -88,6 +89,7 @@ const LINE: Entry[] = [
   { field: 'line.vat_rate', names: ['Moms', 'Moms %', 'Momssats', 'Momsprocent', 'VAT', 'VAT %', 'VAT Rate', 'VatRate', 'Tax %', 'Tax Rate', 'Skattesats'] },
   { field: 'line.delivered', names: ['Levererat', 'Levererat antal', 'Utlevererat', 'Delivered', 'Quantity Shipped', 'Qty Shipped', 'Shipped'] },
   { field: 'line.remaining', names: ['Restnoterat', 'Rest', 'Restantal', 'Restorder', 'Outstanding Quantity', 'Remaining', 'Remaining Quantity', 'Qty Remaining', 'Backorder', 'Back Order'] },
+  { field: 'line.order_no', names: ['Order No.', 'OrderNo', 'Order Number', 'Ordernr', 'Ordernummer'], only: ['invoice', 'credit'] },
   { field: 'line.delivery_date', names: ['Beräknad leverans', 'Beräknat leveransdatum', 'Leveransdatum', 'Planned Delivery Date', 'Delivery Date', 'Expected Delivery', 'Expected Delivery Date', 'Promised Delivery Date', 'Utlovad leverans'] },
 ];
 
@@ -160,7 +162,6 @@ export function candidates(name: string, cls: DocClass, scope: Scope, opts: { fl
     if (group) {
       for (const e of ADDRESS) {
         if (!matches(group.rest, e.names)) continue;
-        if (group.group === 'delivery' && e.field === 'company') continue; // no canonical field: Vendre's delivery has no company
         add(`${group.group}.${e.field}`, 95, `${group.group === 'customer' ? 'customer/billing' : 'delivery'} address: "${group.rest}"`);
       }
     }
@@ -180,7 +181,7 @@ export function candidates(name: string, cls: DocClass, scope: Scope, opts: { fl
   if (scope === 'line' || opts.flat || opts.lineFeed) {
     const target = scope === 'line' ? name : leaf;
     for (const e of LINE) {
-      if (!matches(target, e.names)) continue;
+      if (!allowed(e) || !matches(target, e.names)) continue;
       // In a flat row or a line feed, "No."/"Nr"/"Belopp"/"Summa" are weaker than their header meaning.
       const weakInFlat = (opts.flat && /^(nr|no|belopp|summa|amount|name|namn|text)$/.test(compact(normalizeName(target)))) || (opts.lineFeed && e.field === 'line.model' && compact(normalizeName(target)) === 'no');
       add(e.field, weakInFlat ? 50 : scope === 'line' ? 100 : 90, `"${target}" is a common name for it`);

@@ -1,12 +1,13 @@
 import { DataError, ErrorCodes, type DataRule } from '../errors.ts';
 import { HEADER_FIELDS, LINE_FIELDS, type CanonicalField, type FeedConfig } from '../config/types.ts';
-import { docKindOf, feedCarriesHeaders, type Address, type DocHeader, type DocLine, type MappedRecord } from '../model.ts';
+import { docKindOf, feedCarriesHeaders, type Address, type DocHeader, type DocLine, type MappedRecord, type Package } from '../model.ts';
 import type { RawRecord } from '../readers/types.ts';
 import { parseDecimal } from './numbers.ts';
 import { compileDateFormat } from './dates.ts';
 import { resolveCountry } from './countries.ts';
 import { ValueError } from './parse-error.ts';
 import { forbiddenIdChar, visibleId } from './ids.ts';
+import { compileWhen } from './rules.ts';
 
 export interface MapperContext {
   locale: string;
@@ -33,6 +34,10 @@ export function createMapper(feed: FeedConfig, ctx: MapperContext): (raw: RawRec
   const deleteValues = feed.delete ? new Set(feed.delete.values.map((v) => v.trim().toLowerCase())) : undefined;
   const creditValues = feed.credit ? new Set(feed.credit.values.map((v) => v.trim().toLowerCase())) : undefined;
   const valueMaps = feed.values ?? {};
+  const charges = (feed.charges ?? []).map((r) => ({ test: compileWhen(r.when), as: r.as }));
+  const deletes = (feed.deletes ?? []).map((r) => ({ test: compileWhen(r.when), delete: r.delete }));
+  /** Flat layout (header and line on one row): a row's order number is its line's too (collective invoices). */
+  const orderNoOnLines = withHeader && feed.map['line.order_no'] === undefined && feed.map.order_no !== undefined && kind !== 'order';
 
   /**
    * Reads canonical fields of one source row (the record, or one of its lines); errors are reported
@@ -59,13 +64,20 @@ export function createMapper(feed: FeedConfig, ctx: MapperContext): (raw: RawRec
     text(field: CanonicalField): string | undefined {
       const source = feed.map[field];
       if (source === undefined) return undefined;
-      const raw = this.fields[source];
-      if (raw === undefined) return undefined;
-      // Line breaks inside quoted fields arrive as the ERP wrote them (often CRLF); publish them as \n.
-      let value = raw.trim();
-      if (value === '') return undefined;
-      if (value.includes('\r')) value = value.replace(/\r\n?/g, '\n');
-      return valueMaps[field]?.[value] ?? value;
+      return clean(field, this.fields[source]);
+    }
+
+    /**
+     * A list-valued field: one value per occurrence of the repeated element its path goes through
+     * (undefined where an occurrence lacks it), or the single value when nothing repeats.
+     */
+    list(field: CanonicalField, repeats: RawRecord['repeats']): Array<string | undefined> | undefined {
+      const source = feed.map[field];
+      if (source === undefined) return undefined;
+      const group = repeats && groupOf(source, repeats);
+      if (!group) return [this.text(field)];
+      const rel = group === source ? '.' : source.slice(group.length + 1);
+      return repeats[group]!.map((f) => clean(field, f[rel]));
     }
 
     required(field: CanonicalField): string {
@@ -115,6 +127,15 @@ export function createMapper(feed: FeedConfig, ctx: MapperContext): (raw: RawRec
     }
   }
 
+  function clean(field: CanonicalField, raw: string | undefined): string | undefined {
+    if (raw === undefined) return undefined;
+    // Line breaks inside quoted fields arrive as the ERP wrote them (often CRLF); publish them as \n.
+    let value = raw.trim();
+    if (value === '') return undefined;
+    if (value.includes('\r')) value = value.replace(/\r\n?/g, '\n');
+    return valueMaps[field]?.[value] ?? value;
+  }
+
   const top = new Reader();
   const row = new Reader();
   const negateIf = (credit: boolean, v: string | undefined) => (credit && v !== undefined ? negate(v) : v);
@@ -132,6 +153,18 @@ export function createMapper(feed: FeedConfig, ctx: MapperContext): (raw: RawRec
     if (bad) top.fail('id', visibleId(id), 'id-chars', `contains ${bad}`, 'ids may not carry control, bidirectional or invisible characters; fix the export');
     const source = { file, line: raw.line, record: raw.record };
 
+    if (feed.kind === 'deletions') {
+      const rule = deletes.find((r) => r.test(raw.fields));
+      if (!rule) return top.fail('id', id, 'deletion-kind', 'matches none of the feed\'s `deletes` rules', `add a rule for this record's ${Object.keys(feed.deletes?.[0]?.when ?? {}).join(', ') || 'columns'} (\`delete: ignore\` for records that are not documents)`);
+      if (rule.delete === 'ignore') return { kind, id, lines: [], deleted: false, ignored: true, source };
+      return { kind: rule.delete, id, lines: [], deleted: true, source };
+    }
+    if (feed.kind === 'packages') {
+      const order_no = top.required('order_no');
+      const tracking = top.text('tracking_id');
+      return { kind: 'package', id, lines: [], deleted: false, shipment: compact({ id, order_no, tracking_ids: splitTracking(tracking), carrier: top.text('carrier') }), source };
+    }
+
     if (deleteValues && feed.delete) {
       const marker = raw.fields[feed.delete.column]?.trim().toLowerCase();
       if (marker !== undefined && deleteValues.has(marker)) return { kind: creditValues?.has(raw.fields[feed.credit!.column]?.trim().toLowerCase() ?? '') ? 'credit' : kind, id, lines: [], deleted: true, source };
@@ -148,7 +181,7 @@ export function createMapper(feed: FeedConfig, ctx: MapperContext): (raw: RawRec
       if (last && last.id === id && last.kind === recKind && headerColumns.every((c, i) => raw.fields[c] === last!.values[i])) {
         header = last.header;
       } else {
-        header = mapHeader(id, negative);
+        header = mapHeader(id, negative, raw.repeats);
         last = { id, kind: recKind, values: headerColumns.map((c) => raw.fields[c]!), header };
       }
     }
@@ -170,6 +203,8 @@ export function createMapper(feed: FeedConfig, ctx: MapperContext): (raw: RawRec
           delivered: r.decimal('line.delivered'),
           remaining: r.decimal('line.remaining'),
           delivery_date: r.date('line.delivery_date'),
+          order_no: r.text('line.order_no') ?? (orderNoOnLines && header?.order_nos?.length === 1 ? header.order_nos[0] : undefined),
+          charge: charges.find((c) => c.test(l.fields))?.as,
         });
         if (line.price === undefined && line.row_total === undefined) {
           r.fail('line.price', '', 'line-amount', 'is empty and so is `line.row_total`; a line needs one of them');
@@ -180,7 +215,7 @@ export function createMapper(feed: FeedConfig, ctx: MapperContext): (raw: RawRec
     return { kind: recKind, id, header, lines, deleted: false, source };
   };
 
-  function mapHeader(id: string, negative: boolean): DocHeader {
+  function mapHeader(id: string, negative: boolean, repeats: RawRecord['repeats']): DocHeader {
     const customer_no = top.required('customer_no');
     const badChar = forbiddenIdChar(customer_no);
     if (badChar) top.fail('customer_no', visibleId(customer_no), 'id-chars', `contains ${badChar}`, 'customer numbers may not carry control, bidirectional or invisible characters; fix the export');
@@ -189,8 +224,21 @@ export function createMapper(feed: FeedConfig, ctx: MapperContext): (raw: RawRec
     }
     const currency = top.text('currency')?.toUpperCase() ?? defaultCurrency;
     if (!/^[A-Z]{3}$/.test(currency)) top.fail('currency', currency, 'currency', 'is not an ISO 4217 code', 'use three letters such as SEK, EUR, NOK');
-    const orderNo = top.text('order_no');
-    const tracking = top.text('tracking_id');
+    const orderNos = [...new Set((top.list('order_no', repeats) ?? []).flatMap((v) => (v ? v.split(/[,;]/).map((s) => s.trim()).filter(Boolean) : [])))];
+    const trackings = top.list('tracking_id', repeats) ?? [];
+    const carriers = top.list('carrier', repeats) ?? [];
+    let tracking_ids: string[] | undefined;
+    let packages: Package[] | undefined;
+    if (trackings.length > 1) {
+      // Repeated package elements: each package keeps the carrier of its own element.
+      const same = carriers.length === trackings.length;
+      packages = trackings.flatMap((t, i) => splitTracking(t).map((tracking_id) => compact({ tracking_id, carrier: same ? carriers[i] : carriers[0] })));
+      packages = packages.filter((p, i) => packages!.findIndex((q) => q.tracking_id === p.tracking_id) === i);
+      if (packages.length === 0) packages = undefined;
+    } else {
+      const ids = splitTracking(trackings[0]);
+      tracking_ids = ids.length ? ids : undefined;
+    }
     return compact({
       id,
       customer_no,
@@ -205,9 +253,12 @@ export function createMapper(feed: FeedConfig, ctx: MapperContext): (raw: RawRec
       shipping_cost: negateIf(negative, top.decimal('shipping_cost')),
       customer: { ...top.address('customer'), no: customer_no },
       delivery: top.address('delivery'),
-      order_nos: orderNo ? orderNo.split(/[,;]/).map((s) => s.trim()).filter(Boolean) : undefined,
-      tracking_ids: tracking ? [...new Set(tracking.split(/[,;\s]+/).filter(Boolean))] : undefined,
-      carrier: top.text('carrier'),
+      order_nos: orderNos.length ? orderNos : undefined,
+      tracking_ids,
+      carrier: packages ? undefined : carriers.find((c) => c !== undefined),
+      packages,
+      status: top.text('status'),
+      credited_invoice: top.text('credited_invoice'),
     });
   }
 }
@@ -217,6 +268,18 @@ const ADDRESS_FIELDS = {
   customer: Object.fromEntries(ADDRESS_PARTS.map((p) => [p, `customer.${p}`])) as Record<(typeof ADDRESS_PARTS)[number], CanonicalField>,
   delivery: Object.fromEntries(ADDRESS_PARTS.map((p) => [p, `delivery.${p}`])) as Record<(typeof ADDRESS_PARTS)[number], CanonicalField>,
 };
+
+/** One or more tracking ids in one value, separated by , ; or white space. */
+function splitTracking(value: string | undefined): string[] {
+  return value ? [...new Set(value.split(/[,;\s]+/).filter(Boolean))] : [];
+}
+
+/** The longest repeated element path that `source` goes through (or is). */
+function groupOf(source: string, repeats: NonNullable<RawRecord['repeats']>): string | undefined {
+  let best: string | undefined;
+  for (const g of Object.keys(repeats)) if ((source === g || source.startsWith(`${g}/`)) && (best === undefined || g.length > best.length)) best = g;
+  return best;
+}
 
 function negate(v: string): string {
   return v.startsWith('-') ? v.slice(1) : v === '0' || /^0(\.0+)?$/.test(v) ? v : `-${v}`;

@@ -11,6 +11,7 @@ export { readCsv, CSV_MAX_COLUMNS, CSV_MAX_RECORD_SIZE } from './csv.ts';
 export { readXml, XML_MAX_RECORD_SIZE } from './xml.ts';
 export { DecodeStream, openDecoded } from './decode.ts';
 export type { RawLine, RawRecord, ReadHooks, ReaderLimits, ReaderOptions } from './types.ts';
+export { LIST_FIELDS, listPathsOf } from './types.ts';
 
 export function readRecords(file: string, opts: ReaderOptions, limits?: ReaderLimits, hooks?: ReadHooks): AsyncGenerator<RawRecord> {
   switch (opts.format) {

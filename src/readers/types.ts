@@ -18,13 +18,30 @@ export interface RawRecord {
   /** XML only, when feed.linePath is set: each line element flattened, in document order. */
   lines?: RawLine[];
   /**
+   * XML only: elements that occur more than once in the record and lead to a list-valued field
+   * (tracking_id, carrier, order_no): path of the element (relative to the record) → each
+   * occurrence flattened relative to itself, in document order. `fields` still has the first.
+   */
+  repeats?: Record<string, Array<Record<string, string>>>;
+  /**
    * Set when this record is broken in a way the reader can step over (a CSV row with the wrong
    * number of columns): the caller rejects the file or skips the record, as the feed's onError says.
    */
   error?: import('../errors.ts').DataError;
 }
 
-export type ReaderOptions = Pick<FeedConfig, 'format' | 'encoding' | 'delimiter' | 'quote' | 'header' | 'columns' | 'recordPath' | 'linePath'>;
+export type ReaderOptions = Pick<FeedConfig, 'format' | 'encoding' | 'delimiter' | 'quote' | 'header' | 'columns' | 'recordPath' | 'linePath'> & {
+  /** XML: source paths of list-valued fields; repeated elements on their way are read as lists (RawRecord.repeats). */
+  listPaths?: string[];
+};
+
+/** The canonical fields that take every occurrence of a repeated XML element, not the first. */
+export const LIST_FIELDS = ['tracking_id', 'carrier', 'order_no'] as const;
+
+/** Source paths of the list-valued fields a feed maps. */
+export function listPathsOf(feed: Pick<FeedConfig, 'map'>): string[] {
+  return LIST_FIELDS.map((f) => feed.map[f]).filter((p): p is string => p !== undefined);
+}
 
 /** Optional observation of a read, for progress: never changes what is read. */
 export interface ReadHooks {

@@ -29,9 +29,12 @@
  *   <Belopp valuta="SEK">12</…>   -> "Belopp": "12", "Belopp/@valuta": "SEK"
  *   <Tom/>                        -> "Tom": ""            (present but empty, unlike absent)
  *   text of the record element itself (rare) -> ".".
- *   Repeated elements: FIRST WINS. Only the first occurrence of a repeated element is flattened (as
+ *   Repeated elements: FIRST WINS in `fields`. Only the first occurrence of a repeated element is flattened (as
  *   a whole, so two occurrences are never mixed); the ERP puts one value per path in the formats we
- *   read, and a silent "join" would invent values. Line elements are the exception, see linePath.
+ *   read, and a silent "join" would invent values. Line elements are the exception, see linePath,
+ *   and so are elements on the way to a list-valued field (ReaderOptions.listPaths: tracking ids,
+ *   carriers, order numbers): each occurrence also goes to `repeats`, flattened on its own, so
+ *   several <Package carrier=…> give several packages, each with its own carrier.
  *   Text is trimmed (trimValues), never converted: "006" stays "006". CDATA text is plain text.
  * Elements at `linePath` (relative to the record, e.g. `Rader/Rad`) are not flattened into
  * `fields`; each becomes a RawLine with its own fields (same rules, relative to the line element)
@@ -52,7 +55,7 @@ export async function* readXml(file: string, opts: ReaderOptions, limits: Reader
   const linePath = opts.linePath ? splitPath(opts.linePath).join('/') : undefined;
   const label = path.basename(file); // errors name the file as ops see it in quarantine
   const cutter = new RecordCutter(label, recordPath, linePath, limits.maxRecordSize ?? XML_MAX_RECORD_SIZE);
-  const toRecord = recordBuilder(label, recordPath.at(-1)!, linePath);
+  const toRecord = recordBuilder(label, recordPath.at(-1)!, linePath, opts.listPaths ?? []);
   let record = 0;
   try {
     for await (const text of openDecoded(file, opts.encoding, label, hooks.onBytes) as AsyncIterable<string>) {
@@ -481,10 +484,13 @@ const XML_ENTITIES: EntityDecoderOptions = {
 interface FlattenContext {
   linePath: string | undefined;
   lines: Record<string, string>[];
+  /** Source paths of list-valued fields (see ReaderOptions.listPaths). */
+  listPaths: string[];
+  repeats: Record<string, Array<Record<string, string>>> | undefined;
 }
 
 /** Chunk -> RawRecord: validate (line numbers made absolute), parse, flatten. */
-function recordBuilder(file: string, recordName: string, linePath: string | undefined): (chunk: Chunk, record: number) => RawRecord {
+function recordBuilder(file: string, recordName: string, linePath: string | undefined, listPaths: string[]): (chunk: Chunk, record: number) => RawRecord {
   const linePathFromRecord = linePath ? [recordName, ...linePath.split('/')] : undefined;
   const lineName = linePathFromRecord?.at(-1);
   const parser = new XMLParser({
@@ -525,10 +531,11 @@ function recordBuilder(file: string, recordName: string, linePath: string | unde
       throw new DataError(ErrorCodes.XML, `cannot parse record: ${(err as Error).message}`, { file, line: chunk.line, column: chunk.column, record, rule: 'xml-syntax' }, { cause: err });
     }
     const fields: Record<string, string> = {};
-    const ctx: FlattenContext = { linePath, lines: [] };
+    const ctx: FlattenContext = { linePath, lines: [], listPaths, repeats: undefined };
     flatten(doc[recordName], '', fields, ctx);
     const out: RawRecord = { line: chunk.line, record, fields };
     if (linePath) out.lines = ctx.lines.map((f, i): RawLine => ({ line: chunk.lineStarts[i] ?? chunk.line, fields: f }));
+    if (ctx.repeats) out.repeats = ctx.repeats;
     return out;
   };
 }
@@ -576,13 +583,22 @@ function flatten(node: unknown, path: string, fields: Record<string, string> | n
     if (child === ctx.linePath) {
       for (const item of asArray(value)) {
         const lineFields: Record<string, string> = {};
-        flatten(item, '', lineFields, { linePath: undefined, lines: [] });
+        flatten(item, '', lineFields, { linePath: undefined, lines: [], listPaths: [], repeats: undefined });
         ctx.lines.push(lineFields);
       }
       continue;
     }
     const items = asArray(value);
     flatten(items[0], child, fields, ctx);
+    // A repeated element on the way to a list-valued field: every occurrence, each flattened on its own.
+    if (fields && items.length > 1 && ctx.listPaths.some((p) => p.startsWith(`${child}/`) || p === child)) {
+      ctx.repeats ??= {};
+      ctx.repeats[child] = items.map((item) => {
+        const own: Record<string, string> = {};
+        flatten(item, '', own, { linePath: undefined, lines: [], listPaths: [], repeats: undefined });
+        return own;
+      });
+    }
     // First wins for fields; but line elements under later occurrences are still lines.
     if (ctx.linePath?.startsWith(`${child}/`)) for (const item of items.slice(1)) flatten(item, child, null, ctx);
   }

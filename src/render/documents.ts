@@ -1,4 +1,4 @@
-import type { Address, DocKind, SourceRef } from '../model.ts';
+import type { Address, DocKind, Package, SourceRef } from '../model.ts';
 import type { StoredDoc } from '../store/db.ts';
 import { add, compare, mul, percentOf, round2, sub } from '../mapping/money.ts';
 import { formatMoney } from './format.ts';
@@ -153,19 +153,34 @@ export function totals(d: StoredDoc, shippingVatRate = 'highest'): Totals {
     return round2(l.discount ? sub(gross, percentOf(gross, l.discount)) : gross);
   });
   const bases = new Map<string, string>();
+  /** Shipping taxed by the shipping rule: the header's, and charge lines that state no VAT rate. */
+  let ruled = d.header.shipping_cost ?? '0';
+  let shipping = ruled;
+  let net = '0';
   d.lines.forEach((l, i) => {
+    const row = rows[i]!;
+    if (l.charge === 'shipping') {
+      // A charge line (freight as a sales line) is shipping, taxed at its own rate when it has one.
+      shipping = add(shipping, row);
+      if (l.vat_rate === undefined) {
+        ruled = add(ruled, row);
+        return;
+      }
+    } else {
+      net = add(net, row);
+    }
     const rate = normalizeRate(l.vat_rate ?? '0');
-    bases.set(rate, add(bases.get(rate) ?? '0', rows[i]!));
+    bases.set(rate, add(bases.get(rate) ?? '0', row));
   });
-  const shipping = d.header.shipping_cost ?? '0';
-  if (compare(shipping, '0') !== 0) {
-    const top = shippingVatRate !== 'highest' ? normalizeRate(shippingVatRate) : ([...bases.keys()].sort((a, b) => compare(b, a))[0] ?? '0');
-    bases.set(top, add(bases.get(top) ?? '0', shipping));
+  if (compare(ruled, '0') !== 0) {
+    const productRates = d.lines.filter((l) => l.charge === undefined).map((l) => normalizeRate(l.vat_rate ?? '0'));
+    const top = shippingVatRate !== 'highest' ? normalizeRate(shippingVatRate) : ([...new Set(productRates)].sort((a, b) => compare(b, a))[0] ?? '0');
+    bases.set(top, add(bases.get(top) ?? '0', ruled));
   }
   const tax = [...bases.entries()]
     .sort(([a], [b]) => compare(b, a))
     .map(([rate, base]) => ({ rate, base: round2(base), amount: round2(percentOf(base, rate)) }));
-  const net = round2(rows.reduce((s, r) => add(s, r), '0'));
+  net = round2(net);
   const vat = round2(tax.reduce((s, t) => add(s, t.amount), '0'));
   const total = d.header.total === undefined ? round2(add(add(net, shipping), vat)) : atLeast2(d.header.total);
   return { rows: rows.map(atLeast2), net, shipping: round2(shipping), tax, vat, total };
@@ -215,7 +230,7 @@ export function renderDocument(d: StoredDoc, opts: RenderOptions): Record<string
     tax: t.tax.map((x) => ({ rate: x.rate, base: money(x.base), base_amount: x.base, vat: money(x.amount), vat_amount: x.amount })),
     customer: address(h.customer, true),
     delivery: address(h.delivery, false),
-    products: d.lines.map((l, i) => ({
+    products: d.lines.flatMap((l, i) => (l.charge !== undefined ? [] : [{
       model: l.model ?? null,
       name: l.name ?? null,
       quantity: l.quantity,
@@ -225,12 +240,31 @@ export function renderDocument(d: StoredDoc, opts: RenderOptions): Record<string
       row_total: money(t.rows[i]!),
       row_total_amount: t.rows[i]!,
       vat_rate: l.vat_rate === undefined ? null : normalizeRate(l.vat_rate),
-    })),
-    packages: (h.tracking_ids ?? []).map((id) => ({ tracing_id: id, tracking_link: carriers.link(h.carrier, id) ?? null })),
+    }])),
+    packages: packagesOf(d).map((p) => ({ tracing_id: p.tracking_id, tracking_link: carriers.link(p.carrier, p.tracking_id) ?? null })),
   });
-  if (d.kind !== 'order') body.orders = (h.order_nos ?? []).map((order_no) => ({ order_no }));
+  if (d.kind !== 'order') body.orders = ordersOf(d).map((order_no) => ({ order_no }));
+  // Fields only some exports have: present when the export gives them, so other documents keep their bytes.
+  if (h.status !== undefined) body.status = h.status;
+  if (d.kind === 'credit' && h.credited_invoice !== undefined) body.credited_invoice = h.credited_invoice;
   body.pdf_link = d.pdf && opts.publicBaseUrl ? pdfLink(opts.publicBaseUrl, `/${opts.prefix ?? 'v1'}/${pdfKey(d.customer_no, listOf(d.kind), d.id)}`, opts.signPdfPath) : null;
   return body;
+}
+
+/** The header's packages (each with its carrier, or all with the header's), then a packages feed's; each tracking id once. */
+function packagesOf(d: StoredDoc): Package[] {
+  const h = d.header;
+  const own: Package[] = h.packages ?? (h.tracking_ids ?? []).map((tracking_id) => (h.carrier === undefined ? { tracking_id } : { tracking_id, carrier: h.carrier }));
+  if (!d.packages?.length) return own;
+  const seen = new Set(own.map((p) => p.tracking_id));
+  return [...own, ...d.packages.filter((p) => !seen.has(p.tracking_id) && seen.add(p.tracking_id))];
+}
+
+/** The orders a document belongs to: the header's, then those its lines name, each once, in line order. */
+function ordersOf(d: StoredDoc): string[] {
+  const out = new Set(d.header.order_nos ?? []);
+  for (const l of d.lines) if (l.order_no !== undefined) out.add(l.order_no);
+  return [...out];
 }
 
 /**
@@ -254,6 +288,7 @@ function renderBackorders(customerNo: string, sorted: StoredDoc[]): RenderedDocu
   for (const d of sorted) {
     if (d.kind !== 'order') continue;
     for (const l of d.lines) {
+      if (l.charge !== undefined) continue;
       const remaining = l.remaining ?? (l.delivered === undefined ? undefined : sub(l.quantity, l.delivered));
       if (remaining === undefined || compare(remaining, '0') <= 0) continue;
       if (items.length === 0) source = d.source;
@@ -281,6 +316,9 @@ function address(a: Address, withCustomerFields: boolean): Record<string, string
   if (withCustomerFields) {
     out.company = a.company ?? null;
     out.no = a.no ?? null;
+  } else if (a.company !== undefined) {
+    // The delivery name (Ship-to Name): only when the export has one, so documents without it keep their bytes.
+    out.company = a.company;
   }
   out.reference = a.reference ?? null;
   out.address = a.address ?? null;

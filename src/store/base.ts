@@ -4,7 +4,7 @@ export type Db = Database.Database;
 
 /**
  * What every part of the store shares: the database handle, the prepared-statement cache and the
- * transactions. The parts (documents.ts, pdfs.ts, manifest.ts, outbox.ts, history.ts, queries.ts)
+ * transactions. The parts (documents.ts, pdfs.ts, packages.ts, manifest.ts, outbox.ts, history.ts, queries.ts)
  * each add the methods of one concern on top; db.ts assembles them into `Store`.
  */
 export class StoreBase {

@@ -1,4 +1,4 @@
-import type { DocHeader, DocKind, DocLine, SourceRef } from '../model.ts';
+import type { DocHeader, DocKind, DocLine, Package, SourceRef } from '../model.ts';
 import type { Part } from './base.ts';
 
 export interface StoredPdf {
@@ -16,6 +16,8 @@ export interface StoredDoc {
   source: SourceRef;
   /** The document's PDF, when one was dropped. */
   pdf?: StoredPdf;
+  /** Orders: packages from a packages feed's shipments (added by packages.ts). */
+  packages?: Package[];
 }
 
 /** A stored header row: its customer, the header's JSON and the apply attempt that last carried it. */

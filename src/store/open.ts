@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Db } from './base.ts';
+import { PACKAGES_SCHEMA } from './packages.ts';
 
 /**
  * Schema migrations, applied in order; `user_version` records how many ran. Append, never edit:
@@ -52,6 +53,8 @@ export const MIGRATIONS: ReadonlyArray<(db: Db) => void> = [
   // 6: the state's identity (a random id), recorded in the marker beside the target: a state that was
   // replaced, emptied or lost commits is told apart from the one that published there.
   (db) => db.exec('CREATE TABLE IF NOT EXISTS state_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;'),
+  // 7: shipments of a packages feed (packages.ts), joined to orders when rendering.
+  (db) => db.exec(PACKAGES_SCHEMA),
 ];
 
 function baseSchema(db: Db): void {

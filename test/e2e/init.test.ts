@@ -18,7 +18,12 @@ import { sampleApp } from '../support/s3-app.ts';
  */
 
 const SAMPLES = path.resolve('samples/exports');
-const EXPORTS = readdirSync(SAMPLES).filter((n) => /\.(csv|xml)$/i.test(n)).sort();
+/**
+ * Shipment, deletion and multi-record files: `init` does not propose these kinds yet (issue 13, item
+ * 10); the hand-written feeds for them are exercised by test/e2e/samples.test.ts.
+ */
+const NOT_PROPOSED = /^(SalesShipmentHeader_|TableDeletions_|erp_export_)/;
+const EXPORTS = readdirSync(SAMPLES).filter((n) => /\.(csv|xml)$/i.test(n) && !NOT_PROPOSED.test(n)).sort();
 
 /**
  * The hand-written Swedish order feed maps `Er referens` to both `reference` and
@@ -55,9 +60,10 @@ test('init proposes a feed for every sample dialect, and the proposals, unedited
     const r = await inspectSample(path.join(SAMPLES, name));
     assert.deepEqual(r.check.errors, [], `${name}: the sampled records map with the proposal\n${r.yaml}`);
     assert.match(r.yaml, /# CHECK: all \d+ sampled records map without an error/);
-    const doc = parse(r.yaml) as { feeds: unknown[] };
+    const doc = parse(r.yaml) as { feeds: Array<{ pattern: string }> };
     assert.equal(doc.feeds.length, 1, name);
-    feeds.push(doc.feeds[0]);
+    // Two files of one table (SalesHeader_20251130.csv, SalesHeader_20251201.csv) get one pattern: one feed.
+    if (!feeds.some((f) => (f as { pattern: string }).pattern === doc.feeds[0]!.pattern)) feeds.push(doc.feeds[0]);
   }
 
   const handWritten = appWith(tmpDir('vp-init-a'));

@@ -30,7 +30,7 @@ async function ingestSamples(app: App) {
   return reports;
 }
 
-test('the bundled samples publish valid documents with the Pull API fields, and a second ingest writes nothing', async () => {
+test('the bundled samples publish valid documents with the Pull API fields, and a second ingest writes only what a later delta changes again', async () => {
   const app = sampleApp(tmpDir('vp-samples'));
   const reports = await ingestSamples(app);
   for (const r of reports) {
@@ -96,8 +96,49 @@ test('the bundled samples publish valid documents with the Pull API fields, and 
   const rates = new Set(app.store.db.prepare("SELECT DISTINCT json_extract(l.value, '$.vat_rate') FROM line_sets, json_each(line_sets.lines) AS l").pluck().all());
   assert.ok(rates.size >= 2);
 
+  // Issue 13's shapes, from the samples.
+  const doc = (key: string) => JSON.parse(readFileSync(app.target.pathOf(key), 'utf8')) as Record<string, any>;
+  const hosts = (d: Record<string, any>) => d.packages.map((p: any) => [p.tracing_id, new URL(p.tracking_link).hostname]);
+  // Two shipments of two carriers; the PostNord one re-sent with its tracking number replaced its empty row.
+  assert.deepEqual(hosts(doc('customers/C20002/orders/S-ORD101039.json')), [['373500990583217764', 'www.dhl.com'], ['00373500998512034561', 'tracking.postnord.com']]);
+  // Freight as a charge line (item charge on the order, G/L account 3520 on the invoice): shipping, not a product.
+  const o41 = doc('customers/C20005/orders/S-ORD101041.json');
+  assert.deepEqual(o41.products.map((p: any) => p.model), ['KB-ESP1']);
+  assert.equal(o41.shipping_cost_amount, '19.50');
+  assert.equal(o41.total_amount, '111.10');
+  assert.equal(o41.delivery.company, 'Kahvila Aurora Keskustori');
+  const o01 = doc('customers/C20005/orders/S-ORD101001.json');
+  assert.ok(!o01.products.some((p: any) => p.model === '3520'), 'G/L freight is not a product');
+  assert.equal(o01.shipping_cost_amount, '17.11');
+  // A collective invoice of two orders.
+  const inv36 = doc('customers/C20005/invoices/PS-INV103036.json');
+  assert.deepEqual(inv36.orders, [{ order_no: 'S-ORD101038' }, { order_no: 'S-ORD101041' }]);
+  assert.equal(inv36.shipping_cost_amount, '19.50');
+  assert.equal(doc('customers/C20004/credit-invoices/PS-CR104001.json').credited_invoice, 'PS-INV103010');
+  // The deletions file removed S-ORD101037 and its shipment; the quote of the same file was ignored.
+  assert.equal(app.store.getDoc('order', 'S-ORD101037'), undefined);
+  assert.ok(!walk(app.target.root).some((f) => f.endsWith('/S-ORD101037.json')));
+  // The multi-record XML export: orders with a package per <Package> (each its own carrier), an
+  // invoice of two orders, a credit that names the invoice it credits, and a deletion.
+  const x1 = doc('customers/30001/orders/700101.json');
+  assert.deepEqual(hosts(x1), [['00373500471234567890', 'tracking.postnord.com'], ['373500998877665544', 'www.dhl.com']]);
+  assert.equal(x1.status, 'Delivered');
+  assert.equal(x1.delivery.company, 'Bageriet Kanelen, Haga');
+  assert.deepEqual(doc('customers/30001/invoices/800201.json').orders, [{ order_no: '700101' }, { order_no: '700102' }]);
+  const k1 = doc('customers/30001/credit-invoices/890001.json');
+  assert.equal(k1.credited_invoice, '800201');
+  assert.equal(k1.total_amount, '-166.88');
+  assert.equal(app.store.getDoc('order', '700103'), undefined);
+  assert.ok(!walk(app.target.root).some((f) => f.includes('/customers/30002/')), 'the customer of the deleted order has nothing left');
+
+  // A second ingest of the same files ends with the same objects. Files that a later delta of the
+  // run changes again (a deleted order, a re-sent shipment) write while replaying; no other file does.
+  const tree = (root: string) => walk(root).map((f) => `${path.relative(root, f)} ${readFileSync(f).toString('base64').length}:${readFileSync(f).toString('latin1').length}`).sort();
+  const before = tree(app.target.root);
   const again = await ingestSamples(app);
-  for (const r of again) assert.deepEqual({ written: r.publish!.written, deleted: r.publish!.deleted }, { written: 0, deleted: 0 }, r.file);
+  const replayed = new Set(['SalesHeader_20251130.csv', 'SalesLine_20251130.csv', 'SalesShipmentHeader_20251130.csv', 'SalesShipmentHeader_20251201.csv', 'TableDeletions_20251201.csv', 'erp_export_20251130.xml', 'erp_export_20251201.xml']);
+  for (const r of again) if (!replayed.has(r.file)) assert.deepEqual({ written: r.publish!.written, deleted: r.publish!.deleted }, { written: 0, deleted: 0 }, r.file);
+  assert.deepEqual(tree(app.target.root), before);
   app.close();
 });
 

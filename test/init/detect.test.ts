@@ -8,7 +8,8 @@ import { booleanValues, cancelledValues, creditValues, detectDateFormat, detectN
 import { addressGroup, candidates, documentClass, normalizeName } from '../../src/init/vocabulary.ts';
 import { detectXmlStructure, NoXmlRecords } from '../../src/init/xml.ts';
 import { proposalYaml } from '../../src/init/yaml.ts';
-import { schemaSupport } from '../../src/cli/init.ts';
+import { inspectSample, schemaSupport } from '../../src/cli/init.ts';
+import path from 'node:path';
 import { parse } from 'yaml';
 
 test('encoding: BOM, valid UTF-8, else Windows-1252 (ISO-8859-1 for bytes cp1252 leaves undefined); UTF-16 refused', () => {
@@ -109,7 +110,8 @@ test('vocabulary: Swedish and English ERP names, address groups by prefix or par
   assert.equal(best('Lev.postnr'), 'delivery.zipcode');
   assert.equal(best('Ship-to Country/Region Code'), 'delivery.country');
   assert.equal(best('Sell-to Contact'), 'customer.reference');
-  assert.equal(best('Ship-to Name'), undefined, 'a delivery address has no company field');
+  assert.equal(best('Ship-to Name'), 'delivery.company', 'the delivery name (published as delivery.company)');
+  assert.equal(best('Applies-to Doc. No.', 'credit'), 'credited_invoice');
   assert.equal(best('Kund/Namn', 'invoice', { xml: true }), 'customer.company');
   assert.equal(best('Sell-to Country/Region Code', 'invoice', {}), 'customer.country', 'in CSV a "/" is part of the name, not a path');
   assert.equal(best('Antal'), 'line.quantity');
@@ -196,4 +198,16 @@ test('propose: a lines file without a customer column is a *_lines feed joined o
   assert.equal(map['line.model'], 'No.');
   assert.equal(map['line.row_total'], 'Line Amount');
   assert.ok(!p.notes.some((n) => /currency/.test(n)), 'line feeds carry no currency');
+});
+
+test('init on Business Central line tables proposes charge-line rules (G/L freight, item charges) and line.order_no on invoice lines', async () => {
+  const lines = await inspectSample(path.resolve('samples/exports/SalesLine_20251201.csv'));
+  assert.match(lines.yaml, /charges: \[ \{ when: \{ Type: Charge \(Item\) \} \} \]/);
+  const invoiceLines = await inspectSample(path.resolve('samples/exports/SalesInvoiceLine_20251201.csv'));
+  assert.match(invoiceLines.yaml, /charges: \[ \{ when: \{ Type: G\/L Account, No\.: "3520" \} \}, \{ when: \{ Type: Charge \(Item\) \} \} \]/);
+  assert.match(invoiceLines.yaml, /line\.order_no: Order No\./);
+  assert.deepEqual(invoiceLines.check.errors, []);
+  // A Swedish flat order file has no line type column: no charges.
+  const flat = await inspectSample(path.resolve('samples/exports/ordrar_20251130.csv'));
+  assert.doesNotMatch(flat.yaml, /charges/);
 });
