@@ -62,7 +62,7 @@ export async function backupCommand(file: string, g: GlobalOptions, opts: { forc
         await rm(`${tmp}-shm`, { force: true });
       }
     },
-    2,
+    { requires: ['state'] },
   );
 }
 

@@ -1,5 +1,7 @@
+import { existsSync, statSync } from 'node:fs';
 import { loadConfigFor } from '../config/load.ts';
 import type { Config } from '../config/types.ts';
+import { ConfigError } from '../errors.ts';
 import { createLogger, type Logger } from '../ops/log.ts';
 import { createProgress, type Progress } from '../ops/progress.ts';
 import { openApp, type App } from '../app.ts';
@@ -20,14 +22,52 @@ export function loadFromOptions(g: GlobalOptions): Readonly<Config> {
   return loadConfigFor(g.config);
 }
 
-export function logger(g: GlobalOptions, destination: 1 | 2 = 1): Logger {
+export function logger(g: GlobalOptions, destination: 1 | 2 = 2): Logger {
   return createLogger({ level: g.logLevel, destination });
 }
 
+export interface AppOptions {
+  /**
+   * Where log lines go. One-shot commands (the default, 2) keep stdout for their report, so a pipe
+   * gets the report and the terminal the logs; the daemons (`run`, `serve`) log to stdout.
+   */
+  destination?: 1 | 2;
+  /**
+   * What a command that changes nothing needs to exist before it opens anything, so a wrong path
+   * is an error (exit 2) instead of a new, empty state file or folder reported as "0 documents".
+   */
+  requires?: ReadonlyArray<'state' | 'drop'>;
+  /** No state file yet: work on an empty in-memory store instead of creating one (`validate`). */
+  memoryIfNoState?: boolean;
+}
+
+/** Refuses (ConfigError, exit 2) when a path the command only reads is missing, naming the key and the config file. */
+export function requireExisting(cfg: Readonly<Config>, what: ReadonlyArray<'state' | 'drop'>): void {
+  for (const w of what) {
+    if (w === 'state' && !existsSync(cfg.state)) {
+      throw new ConfigError(`state file ${cfg.state} does not exist (\`state\` in ${cfg.file}): nothing has been ingested with this config, or the path is wrong; \`run\` and \`ingest\` create it`, 'state');
+    }
+    if (w === 'drop' && !isDirectory(cfg.folders.drop)) {
+      throw new ConfigError(`drop folder ${cfg.folders.drop} does not exist (\`folders.drop\` in ${cfg.file}): check the path the ERP writes to; \`run\` creates it`, 'folders.drop');
+    }
+  }
+}
+
+function isDirectory(dir: string): boolean {
+  try {
+    return statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** Opens config, log and app for one command and always closes the store again. */
-export async function withApp<T>(g: GlobalOptions, fn: (app: App) => Promise<T>, destination: 1 | 2 = 1): Promise<T> {
-  const cfg = loadFromOptions(g);
-  const log = logger(g, destination);
+export async function withApp<T>(g: GlobalOptions, fn: (app: App) => Promise<T>, opts: AppOptions = {}): Promise<T> {
+  let cfg = loadFromOptions(g);
+  if (opts.requires) requireExisting(cfg, opts.requires);
+  // Nothing stored yet means an empty store: the same answer, without leaving a state file behind.
+  if (opts.memoryIfNoState && !existsSync(cfg.state)) cfg = { ...cfg, state: ':memory:' };
+  const log = logger(g, opts.destination ?? 2);
   const app = openApp(cfg, log);
   try {
     return await fn(app);

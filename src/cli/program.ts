@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, DataError, ExitCodes, UsageError, VendrePullError } from '../errors.ts';
 import { ingestCommand } from './ingest.ts';
@@ -12,6 +13,14 @@ import { backupCommand } from './backup.ts';
 import { verifyCommand } from './verify.ts';
 import { loadFromOptions, type GlobalOptions } from './context.ts';
 
+/** The package's own version: package.json is two folders up from src/cli/ and from dist/cli/ alike. */
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
+/** After an error, one line that says where the help is (not the whole help, which buries the error). */
+export const HELP_HINT = 'run `vendre-pull --help` for the commands and options';
+
 function program(): Command {
   const p = new Command('vendre-pull')
     .description('Turns ERP export files into the static order and invoice history that Vendre\'s Pull API fetches.')
@@ -19,8 +28,9 @@ function program(): Command {
     .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']))
     .option('--print-config', 'print the effective configuration (defaults applied, secrets not shown) and exit')
     .option('--no-progress', 'no progress bar (on a terminal) or progress log lines (otherwise) for long commands')
+    .version(version(), '-V, --version', 'print the version and exit')
     .exitOverride()
-    .showHelpAfterError()
+    .showHelpAfterError(HELP_HINT)
     .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
 
   const g = () => p.opts<GlobalOptions & { printConfig?: boolean }>();
@@ -126,7 +136,11 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version end here too, with exit code 0.
       return err.exitCode === 0 ? ExitCodes.OK : ExitCodes.USAGE;
     }
-    if (err instanceof ConfigError || err instanceof UsageError) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`vendre-pull: ${err.message}\n${HELP_HINT}\n`);
+      return ExitCodes.USAGE;
+    }
+    if (err instanceof ConfigError) {
       process.stderr.write(`vendre-pull: ${err.message}\n`);
       return ExitCodes.USAGE;
     }
@@ -136,6 +150,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     const code = err instanceof VendrePullError ? ` [${err.code}]` : '';
     process.stderr.write(`vendre-pull: unexpected error${code}: ${(err as Error)?.stack ?? String(err)}\n`);
+    // 3: a bug or an environment failure nobody anticipated (README "Exit codes").
     return 3;
   }
 }

@@ -8,7 +8,7 @@ import { publishDirty } from '../publish/cycle.ts';
 import { drainOutbox } from '../publish/drain.ts';
 import { ApplyAborted } from '../ingest/apply.ts';
 import { startAdminFor } from '../admin/start.ts';
-import { curlHint, startServeFor, waitForSignal } from './serve.ts';
+import { curlHint, requireCredentials, startServeFor, waitForSignal } from './serve.ts';
 import { withApp, type GlobalOptions } from './context.ts';
 
 /**
@@ -21,6 +21,8 @@ import { withApp, type GlobalOptions } from './context.ts';
 export async function runCommand(g: GlobalOptions, opts: { seed?: string; serve: boolean }): Promise<number> {
   return withApp(g, async (app) => {
     const { cfg, log } = app;
+    // Before anything is taken or published: a server that refuses every request is a config error.
+    if (opts.serve) requireCredentials(cfg);
     await app.target.check();
     for (const dir of Object.values(cfg.folders)) await mkdir(dir, { recursive: true });
     const stopApply = new AbortController();
@@ -82,7 +84,7 @@ export async function runCommand(g: GlobalOptions, opts: { seed?: string; serve:
     const dirty = app.store.dirtyCount();
     log.info({ outbox: rest.remaining, customers: dirty }, rest.remaining || dirty ? 'stopped; what is not published yet (outbox entries, dirty customers) is published first at the next start' : 'stopped');
     return 0;
-  });
+  }, { destination: 1 });
 }
 
 /**

@@ -133,6 +133,6 @@ export async function statusCommand(g: GlobalOptions, opts: { json?: boolean }):
       // Something needs attention: files in quarantine, documents that could not be published.
       return s.quarantine.count > 0 || s.invalid_documents.length > 0 ? 1 : 0;
     },
-    2,
+    { requires: ['state', 'drop'] },
   );
 }
