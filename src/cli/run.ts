@@ -1,8 +1,9 @@
-import { copyFile, mkdir, readdir, rename } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import type { App } from '../app.ts';
 import { Inbox } from '../inbox/watch.ts';
 import { feedFor, isIgnoredName, sha256File } from '../inbox/files.ts';
+import { pdfFor } from '../inbox/pdfs.ts';
 import { processFile } from '../ingest/process.ts';
 import { publishDirty } from '../publish/cycle.ts';
 import { drainOutbox } from '../publish/drain.ts';
@@ -90,16 +91,23 @@ export async function runCommand(g: GlobalOptions, opts: { seed?: string; serve:
 /**
  * Copies sample exports into the drop folder (for `npm start`), skipping any whose bytes were already
  * ingested, so a second start does not pile up duplicates. Copies land under a dot-name and are
- * renamed into place, the same way a careful ERP job would deliver them.
+ * renamed into place, the same way a careful ERP job would deliver them. Exports go first and PDFs
+ * after them, a minute younger (the inbox takes the oldest file first), so each PDF finds its
+ * document already stored instead of waiting for it.
  */
 async function seedInbox(app: App, dir: string): Promise<void> {
-  const names = (await readdir(dir)).filter((n) => !isIgnoredName(n, app.cfg.inbox.markers)).sort();
+  const all = (await readdir(dir)).filter((n) => !isIgnoredName(n, app.cfg.inbox.markers)).sort();
+  const isPdf = (n: string) => pdfFor(n, app.cfg.pdfs) !== undefined;
+  const names = [...all.filter((n) => !isPdf(n)), ...all.filter(isPdf)];
+  const now = Date.now() / 1000;
   for (const name of names) {
     const src = path.join(dir, name);
     const { sha256 } = await sha256File(src);
     if (app.store.ingestedWithSha(sha256) !== undefined) continue;
     const tmp = path.join(app.cfg.folders.drop, `.${name}.seeding`);
     await copyFile(src, tmp);
+    const at = isPdf(name) ? now : now - 60;
+    await utimes(tmp, at, at);
     await rename(tmp, path.join(app.cfg.folders.drop, name));
     app.log.info({ file: name, from: dir }, 'seeded sample export into the drop folder');
   }
