@@ -16,7 +16,21 @@ export interface Status {
   target: string;
   feeds: FeedStatus[];
   documents: { orders: number; invoices: number; credit_invoices: number; customers: number; orphan_line_sets: number };
-  published: { objects: number; orders: number; invoices: number; order_lists: number; invoice_lists: number };
+  /** Published objects by what they are; the parts add up to `objects`. */
+  published: {
+    objects: number;
+    orders: number;
+    invoices: number;
+    credit_invoices: number;
+    backorders: number;
+    pdfs: number;
+    list_pages: number;
+    /** Of list_pages: order and invoice lists (kept for scripts that read them). */
+    order_lists: number;
+    invoice_lists: number;
+    /** Keys outside the layout (none, unless the manifest was edited by hand). */
+    other: number;
+  };
   outbox: { depth: number; failing: number; last_error: string | null };
   dirty_customers: number;
   files: { ingested: number; rejected: number; duplicate: number };
@@ -53,13 +67,7 @@ export async function collectStatus(app: App): Promise<Status> {
       // Lines whose header has not arrived (yet): not published until it does.
       orphan_line_sets: count('SELECT count(*) FROM line_sets l LEFT JOIN docs d ON d.kind = l.kind AND d.id = l.doc_id WHERE d.id IS NULL'),
     },
-    published: {
-      objects: count('SELECT count(*) FROM manifest'),
-      orders: count("SELECT count(*) FROM manifest WHERE key GLOB 'customers/*/orders/*.json' AND key NOT GLOB 'customers/*/orders/*/*'"),
-      invoices: count("SELECT count(*) FROM manifest WHERE key GLOB 'customers/*/invoices/*.json' AND key NOT GLOB 'customers/*/invoices/*/*'"),
-      order_lists: count("SELECT count(*) FROM manifest WHERE key GLOB 'customers/*/orders/*pages/*'"),
-      invoice_lists: count("SELECT count(*) FROM manifest WHERE key GLOB 'customers/*/invoices/*pages/*'"),
-    },
+    published: publishedParts(db),
     outbox: { depth: app.store.outboxDepth(), failing: count('SELECT count(*) FROM outbox WHERE attempts > 0'), last_error: outboxErr?.last_error ?? null },
     dirty_customers: count('SELECT count(*) FROM dirty'),
     files: { ingested: byOutcome.ingested ?? 0, rejected: byOutcome.rejected ?? 0, duplicate: byOutcome.duplicate ?? 0 },
@@ -70,6 +78,42 @@ export async function collectStatus(app: App): Promise<Status> {
       .all()
       .map((r) => ({ key: r.key, message: r.message, source: `${r.src_file}:${r.src_line}` })),
     pdfs_waiting: app.store.ownerlessPdfs().map((p) => ({ kind: p.kind, id: p.id, file: p.src_file, since: p.received_at })),
+  };
+}
+
+/**
+ * The manifest by kind of object, in one pass. Customer numbers hold no `/` and document ids are
+ * encoded (`/` is `~2F`), so a key's shape tells its kind; each key lands in exactly one part.
+ */
+function publishedParts(db: App['store']['db']): Status['published'] {
+  const rows = db
+    .prepare<[], { part: string; n: number }>(
+      `SELECT CASE
+         WHEN key GLOB 'customers/*/*.pdf' THEN 'pdfs'
+         WHEN key GLOB 'customers/*/backorders.json' THEN 'backorders'
+         WHEN key GLOB 'customers/*/orders/*pages/*' THEN 'order_lists'
+         WHEN key GLOB 'customers/*/invoices/*pages/*' THEN 'invoice_lists'
+         WHEN key GLOB 'customers/*/credit-invoices/*pages/*' THEN 'credit_lists'
+         WHEN key GLOB 'customers/*/orders/*.json' AND key NOT GLOB 'customers/*/orders/*/*' THEN 'orders'
+         WHEN key GLOB 'customers/*/invoices/*.json' AND key NOT GLOB 'customers/*/invoices/*/*' THEN 'invoices'
+         WHEN key GLOB 'customers/*/credit-invoices/*.json' AND key NOT GLOB 'customers/*/credit-invoices/*/*' THEN 'credit_invoices'
+         ELSE 'other' END AS part, count(*) AS n
+       FROM manifest GROUP BY part`,
+    )
+    .all();
+  const n = Object.fromEntries(rows.map((r) => [r.part, r.n])) as Record<string, number>;
+  const get = (k: string) => n[k] ?? 0;
+  return {
+    objects: rows.reduce((t, r) => t + r.n, 0),
+    orders: get('orders'),
+    invoices: get('invoices'),
+    credit_invoices: get('credit_invoices'),
+    backorders: get('backorders'),
+    pdfs: get('pdfs'),
+    list_pages: get('order_lists') + get('invoice_lists') + get('credit_lists'),
+    order_lists: get('order_lists'),
+    invoice_lists: get('invoice_lists'),
+    other: get('other'),
   };
 }
 
@@ -102,7 +146,8 @@ export function formatStatus(s: Status): string {
     `target         ${s.target}`,
     `documents      ${s.documents.orders} orders, ${s.documents.invoices} invoices, ${s.documents.credit_invoices} credit invoices, ${s.documents.customers} customers` +
       (s.documents.orphan_line_sets ? `, ${s.documents.orphan_line_sets} line sets waiting for their header` : ''),
-    `published      ${s.published.objects} objects: ${s.published.orders} orders, ${s.published.invoices} invoices, ${s.published.order_lists + s.published.invoice_lists} list pages`,
+    `published      ${s.published.objects} objects: ${s.published.orders} orders, ${s.published.invoices} invoices, ${s.published.credit_invoices} credit invoices, ${s.published.backorders} backorder lists, ${s.published.pdfs} PDFs, ${s.published.list_pages} list pages` +
+      (s.published.other ? `, ${s.published.other} other` : ''),
     `outbox         ${s.outbox.depth} waiting${s.outbox.failing ? `, ${s.outbox.failing} failing (last error: ${s.outbox.last_error})` : ''}` +
       (s.dirty_customers ? `; ${s.dirty_customers} customers to render and publish` : ''),
     `files          ${s.files.ingested} ingested, ${s.files.rejected} rejected, ${s.files.duplicate} duplicates`,
@@ -110,9 +155,11 @@ export function formatStatus(s: Status): string {
     `quarantine     ${s.quarantine.count ? `${s.quarantine.count} file(s); newest: ${s.quarantine.newest?.error ?? '?'}` : '(empty)'}`,
     'feeds',
   ];
+  // As wide as the longest feed name, so a long one does not push its row out of line.
+  const width = Math.max(16, ...s.feeds.map((f) => f.name.length));
   for (const f of s.feeds) {
     const l = f.last_file;
-    lines.push(`  ${f.name.padEnd(16)} ${l ? `${l.finished_at}  ${l.outcome.padEnd(9)} ${l.name}${l.error ? ` — ${l.error}` : ''}` : 'no file yet'}`);
+    lines.push(`  ${f.name.padEnd(width)} ${l ? `${l.finished_at}  ${l.outcome.padEnd(9)} ${l.name}${l.error ? ` — ${l.error}` : ''}` : 'no file yet'}`);
   }
   if (s.pdfs_waiting.length) {
     lines.push(`pdfs waiting   ${s.pdfs_waiting.length} without their document: ${s.pdfs_waiting.slice(0, 10).map((p) => `${p.file} (${p.kind} ${p.id})`).join(', ')}`);

@@ -121,3 +121,18 @@ test('colour in pretty log lines follows NO_COLOR and FORCE_COLOR', () => {
   assert.match(run({ NO_COLOR: '1', FORCE_COLOR: '1' }), /\x1b\[/);
   assert.doesNotMatch(run({ FORCE_COLOR: '0' }), /\x1b\[/);
 });
+
+test('status: a long feed name widens the feed column instead of breaking it', async () => {
+  const { formatStatus } = await import('../../src/cli/status.ts');
+  const feed = (name: string) => ({ name, pattern: '*', last_file: { name: 'x.csv', outcome: 'ingested', records: 1, finished_at: '2025-11-30T10:00:00Z', error: null }, last_ingested_at: null });
+  const published = { objects: 0, orders: 0, invoices: 0, credit_invoices: 0, backorders: 0, pdfs: 0, list_pages: 0, order_lists: 0, invoice_lists: 0, other: 0 };
+  const text = formatStatus({
+    state: 's', target: 't', feeds: [feed('orders'), feed('business-central-sales-credit-memo-lines')],
+    documents: { orders: 0, invoices: 0, credit_invoices: 0, customers: 0, orphan_line_sets: 0 }, published,
+    outbox: { depth: 0, failing: 0, last_error: null }, dirty_customers: 0, files: { ingested: 0, rejected: 0, duplicate: 0 },
+    inbox: [], quarantine: { count: 0, newest: null }, invalid_documents: [], pdfs_waiting: [],
+  });
+  const rows = text.split('\n').filter((l) => l.includes('x.csv'));
+  assert.equal(rows.length, 2);
+  assert.equal(rows[0]!.indexOf('2025-11-30'), rows[1]!.indexOf('2025-11-30'), text);
+});

@@ -88,6 +88,13 @@ test('the README quick start matches a run of its job: the seed, published files
   const pdfsWaiting = (JSON.parse(status.stdout) as { pdfs_waiting: Array<{ file: string }> }).pdfs_waiting.map((p) => p.file);
   assert.deepEqual(pdfsWaiting, [waiting]);
 
+  // status: the parts of "published" add up to its total, and the total is what the target holds.
+  const human = spawnSync(process.execPath, [...CLI, '--config', cfg, 'status'], { encoding: 'utf8' });
+  const [, total, parts] = /published\s+(\d+) objects: (.*)/.exec(human.stdout) ?? [];
+  assert.equal(Number(total), files.length, human.stdout);
+  assert.equal([...parts!.matchAll(/(\d+) [a-zA-Z ]+/g)].reduce((t, m) => t + Number(m[1]), 0), files.length, parts);
+  assert.match(parts!, /\d+ orders, \d+ invoices, \d+ credit invoices, \d+ backorder lists, 7 PDFs, \d+ list pages$/);
+
   // A quiet start: no warning or error line.
   const loud = stdout.split('\n').filter((l) => /"level":(40|50|60)/.test(l));
   assert.deepEqual(loud, []);
