@@ -27,12 +27,14 @@ export interface FeedOverview {
   kind: string;
   format: string;
   mode: string;
+  /** feeds[].expectEveryMinutes: past it without a good file, the overview marks the feed stale. */
+  expectEveryMinutes: number | undefined;
   files: FileRow[];
 }
 
 export function feedOverview(app: App, perFeed = 5): FeedOverview[] {
   const q = app.store.db.prepare<[string, number], FileRow>('SELECT seq, name, feed, outcome, records, finished_at, error, moved_to FROM files WHERE feed = ? ORDER BY seq DESC LIMIT ?');
-  return app.cfg.feeds.map((f) => ({ name: f.name, pattern: f.pattern, kind: f.kind, format: f.format, mode: f.mode, files: q.all(f.name, perFeed) }));
+  return app.cfg.feeds.map((f) => ({ name: f.name, pattern: f.pattern, kind: f.kind, format: f.format, mode: f.mode, expectEveryMinutes: f.expectEveryMinutes, files: q.all(f.name, perFeed) }));
 }
 
 export function fileHistory(app: App, opts: { feed?: string; limit: number; offset: number }): { rows: FileRow[]; total: number } {

@@ -10,7 +10,17 @@ import { drainOutbox } from '../publish/drain.ts';
 import { ApplyAborted } from '../ingest/apply.ts';
 import { startAdminFor } from '../admin/start.ts';
 import { curlHint, requireCredentials, startServeFor, waitForSignal } from './serve.ts';
+import { ConfigError } from '../errors.ts';
 import { withApp, type GlobalOptions } from './context.ts';
+
+/** An unknown IANA zone would fail on the first admin page; said at start instead. */
+function checkTimeZone(tz: string, file: string): void {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+  } catch {
+    throw new ConfigError(`\`admin.timeZone\` in ${file}: "${tz}" is not a time zone this Node.js knows (IANA names such as Europe/Stockholm)`, 'admin.timeZone');
+  }
+}
 
 /**
  * `run`: the daemon. Health-checks the target, finishes what a previous run left (dirty customers,
@@ -24,6 +34,7 @@ export async function runCommand(g: GlobalOptions, opts: { seed?: string; serve:
     const { cfg, log } = app;
     // Before anything is taken or published: a server that refuses every request is a config error.
     if (opts.serve) requireCredentials(cfg);
+    if (cfg.admin.timeZone) checkTimeZone(cfg.admin.timeZone, cfg.file);
     await app.target.check();
     for (const dir of Object.values(cfg.folders)) await mkdir(dir, { recursive: true });
     const stopApply = new AbortController();
