@@ -4,7 +4,7 @@ import { link, mkdir, readdir, rename, stat, unlink, writeFile } from 'node:fs/p
 import path from 'node:path';
 import type { FeedConfig } from '../config/types.ts';
 
-/** `*` and `?` glob, case-insensitive, whole name (chokidar v4 has no globs; we filter ourselves). */
+/** `*` and `?` glob, case-insensitive, whole name (chokidar v4+ has no globs; we filter ourselves). */
 export function globToRegExp(pattern: string): RegExp {
   const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
   return new RegExp(`^${body}$`, 'i');

@@ -113,7 +113,7 @@ test('admin pages in a browser: customer lookup, an order, the quarantined file 
     assert.match((await error.textContent()) ?? '', /date-invalid/);
     await page.screenshot({ path: path.join(shots, '4-quarantine.png'), fullPage: true });
     // Long errors wrap inside the page instead of widening it.
-    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no horizontal overflow on the quarantine file page');
+    assert.ok(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), 'no horizontal overflow on the quarantine file page');
     t.diagnostic(`screenshots: ${shots}`);
   } finally {
     await browser.close();
