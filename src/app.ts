@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Config, FeedConfig } from './config/types.ts';
 import { createMapper } from './mapping/map.ts';
 import type { MappedRecord } from './model.ts';
-import { feedFor } from './inbox/files.ts';
+import { feedFor } from './inbox/names.ts';
 import { openTarget, type TargetDeps } from './publish/targets/open.ts';
 import type { Target } from './publish/targets/target.ts';
 import type { RawRecord } from './readers/types.ts';

@@ -1,7 +1,10 @@
 /**
- * One catalogue of coded errors. A code is stable (ops search logs for it); the message says what
- * is wrong with the value in hand; the context names file, line, field, value and rule where known.
+ * Coded errors. Each carries a rule of the catalogue (src/errors/catalogue.ts) and so its stable code
+ * (`ref`, VP_E_…), its family (`code`, VP_ERR_…), a hint and an exit code; the message says what is
+ * wrong with the value in hand; the context names file, line, field, value and rule where known.
  */
+import { CATALOGUE, ErrorCodes, ExitCodes, type ConfigRule, type DataRule, type ErrorCode, type ExitCode, type Rule, type UsageRule } from './errors/catalogue.ts';
+
 
 export interface DataErrorContext {
   file?: string;
@@ -11,27 +14,14 @@ export interface DataErrorContext {
   field?: string;
   /** The offending value, shortened so a 50 MB line does not end up in a log. */
   value?: string;
-  rule?: string;
+  rule?: DataRule;
   hint?: string;
   /** The customer the record belongs to, when known (for logs and reports; not part of the message). */
   customer?: string;
 }
 
-export const ErrorCodes = {
-  CONFIG: 'VP_ERR_CONFIG',
-  USAGE: 'VP_ERR_USAGE',
-  READ: 'VP_ERR_READ',
-  ENCODING: 'VP_ERR_ENCODING',
-  CSV: 'VP_ERR_CSV',
-  XML: 'VP_ERR_XML',
-  FIELD: 'VP_ERR_FIELD',
-  RECORD: 'VP_ERR_RECORD',
-  DELETE_GUARD: 'VP_ERR_DELETE_GUARD',
-  SCHEMA: 'VP_ERR_SCHEMA',
-  PUBLISH: 'VP_ERR_PUBLISH',
-  NO_FEED: 'VP_ERR_NO_FEED',
-} as const;
-export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+export { CATALOGUE, ErrorCodes, ExitCodes, catalogueTable, entryOf } from './errors/catalogue.ts';
+export type { CatalogueEntry, ConfigRule, DataRule, ErrorCode, ExitCode, HttpRule, Rule, UsageRule } from './errors/catalogue.ts';
 
 const MAX_VALUE = 80;
 
@@ -42,12 +32,37 @@ export function shorten(value: string, max = MAX_VALUE): string {
 
 /** Base of every error the product raises on purpose. */
 export class VendrePullError extends Error {
+  /** The family, VP_ERR_… (what errors carried before the catalogue; log searches still match it). */
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /** The catalogue rule this error breaks. */
+  readonly rule: Rule;
+  /** The rule's stable code, VP_E_…: what ops search for and the README lists. */
+  readonly ref: string;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; rule?: Rule }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
+    this.rule = options?.rule ?? defaultRule(code);
+    this.ref = CATALOGUE[this.rule].code;
     this.name = new.target.name;
   }
+
+  /** What to do: the catalogue's advice for the rule (a DataError's own, more specific hint wins). */
+  get hint(): string {
+    return CATALOGUE[this.rule].hint;
+  }
+
+  /** The exit code of a command that stops on this error. */
+  get exitCode(): ExitCode {
+    return CATALOGUE[this.rule].exit;
+  }
+}
+
+/** For a throw site that names no rule (the constructors keep their old signatures). */
+function defaultRule(code: ErrorCode): Rule {
+  if (code === ErrorCodes.CONFIG) return 'config';
+  if (code === ErrorCodes.USAGE) return 'usage';
+  if (code === ErrorCodes.UNEXPECTED || code === ErrorCodes.REFUSED) return 'unexpected';
+  return 'data';
 }
 
 /** Bad or unmappable input data: exit code 1, file goes to quarantine. */
@@ -56,7 +71,7 @@ export class DataError extends VendrePullError {
   constructor(code: ErrorCode, message: string, context: DataErrorContext = {}, options?: { cause?: unknown }) {
     const ctx = { ...context };
     if (ctx.value !== undefined) ctx.value = shorten(ctx.value);
-    super(code, DataError.compose(message, ctx), options);
+    super(code, DataError.compose(message, ctx), { ...options, rule: ctx.rule ?? 'data' });
     this.context = ctx;
   }
 
@@ -69,8 +84,13 @@ export class DataError extends VendrePullError {
     return `${parts ? `${parts}: ` : ''}${message}${c.rule ? ` (rule ${c.rule})` : ''}`;
   }
 
+  override get hint(): string {
+    return this.context.hint ?? super.hint;
+  }
+
+  /** As written into NAME.error.json and NAME.skipped.json: the codes, the message, the context and a hint. */
   toJSON(): Record<string, unknown> {
-    return { code: this.code, message: this.message, ...this.context };
+    return { code: this.code, ref: this.ref, message: this.message, ...this.context, hint: this.hint };
   }
 }
 
@@ -78,8 +98,8 @@ export class DataError extends VendrePullError {
 export class ConfigError extends VendrePullError {
   readonly key: string | undefined;
   readonly line: number | undefined;
-  constructor(message: string, key?: string, line?: number) {
-    super(ErrorCodes.CONFIG, message);
+  constructor(message: string, key?: string, line?: number, rule: ConfigRule = 'config') {
+    super(ErrorCodes.CONFIG, message, { rule });
     this.key = key;
     this.line = line;
   }
@@ -87,8 +107,8 @@ export class ConfigError extends VendrePullError {
 
 /** Wrong command line: exit code 2. */
 export class UsageError extends VendrePullError {
-  constructor(message: string) {
-    super(ErrorCodes.USAGE, message);
+  constructor(message: string, rule: UsageRule = 'usage') {
+    super(ErrorCodes.USAGE, message, { rule });
   }
 }
 
@@ -98,10 +118,18 @@ export class FileRejected extends VendrePullError {
   readonly errors: DataError[];
   constructor(file: string, errors: DataError[]) {
     const first = errors[0];
-    super(first?.code ?? ErrorCodes.RECORD, `${file}: rejected, ${errors.length} error(s); first: ${first?.message ?? 'unknown'}`);
+    super(first?.code ?? ErrorCodes.RECORD, `${file}: rejected, ${errors.length} error(s); first: ${first?.message ?? 'unknown'}`, { rule: first?.rule ?? 'data' });
     this.file = file;
     this.errors = errors;
   }
 }
 
-export const ExitCodes = { OK: 0, DATA: 1, USAGE: 2 } as const;
+/** The exit code for whatever a command ended with: the catalogue's for a coded error, 3 otherwise. */
+export function exitCodeOf(err: unknown): ExitCode {
+  return err instanceof VendrePullError ? err.exitCode : ExitCodes.UNEXPECTED;
+}
+
+/** The stable code for whatever a command ended with (VP_E_UNEXPECTED for an error not raised on purpose). */
+export function refOf(err: unknown): string {
+  return err instanceof VendrePullError ? err.ref : CATALOGUE.unexpected.code;
+}

@@ -6,20 +6,10 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { App } from '../app.ts';
 import type { DataErrorContext } from '../errors.ts';
-import { isIgnoredName } from '../inbox/files.ts';
+import { isIgnoredName } from '../inbox/names.ts';
 import { serialize, sha256 } from '../publish/plan.ts';
 import { renderCustomer, type RenderedDocument } from '../render/documents.ts';
-
-export interface FileRow {
-  seq: number;
-  name: string;
-  feed: string | null;
-  outcome: string;
-  records: number;
-  finished_at: string;
-  error: string | null;
-  moved_to: string | null;
-}
+import type { FileRow } from '../store/db.ts';
 
 export interface FeedOverview {
   name: string;
@@ -33,18 +23,11 @@ export interface FeedOverview {
 }
 
 export function feedOverview(app: App, perFeed = 5): FeedOverview[] {
-  const q = app.store.db.prepare<[string, number], FileRow>('SELECT seq, name, feed, outcome, records, finished_at, error, moved_to FROM files WHERE feed = ? ORDER BY seq DESC LIMIT ?');
-  return app.cfg.feeds.map((f) => ({ name: f.name, pattern: f.pattern, kind: f.kind, format: f.format, mode: f.mode, expectEveryMinutes: f.expectEveryMinutes, files: q.all(f.name, perFeed) }));
+  return app.cfg.feeds.map((f) => ({ name: f.name, pattern: f.pattern, kind: f.kind, format: f.format, mode: f.mode, expectEveryMinutes: f.expectEveryMinutes, files: app.store.recentFiles(f.name, perFeed) }));
 }
 
 export function fileHistory(app: App, opts: { feed?: string; limit: number; offset: number }): { rows: FileRow[]; total: number } {
-  const db = app.store.db;
-  const where = opts.feed === undefined ? '' : opts.feed === '' ? 'WHERE feed IS NULL' : 'WHERE feed = @feed';
-  const byFeed = opts.feed ? { feed: opts.feed } : {};
-  const rows = db.prepare(`SELECT seq, name, feed, outcome, records, finished_at, error, moved_to FROM files ${where} ORDER BY seq DESC LIMIT @limit OFFSET @offset`).all({ ...byFeed, limit: opts.limit, offset: opts.offset }) as FileRow[];
-  const count = db.prepare(`SELECT count(*) FROM files ${where}`).pluck();
-  const total = (opts.feed ? count.get(byFeed) : count.get()) as number;
-  return { rows, total };
+  return app.store.fileHistory(opts);
 }
 
 /** One error of a NAME.error.json: the DataError's context with its code and message. */
@@ -100,13 +83,12 @@ export interface OutboxOverview {
 }
 
 export function outbox(app: App, limit = 100): OutboxOverview {
-  const db = app.store.db;
   return {
     depth: app.store.outboxDepth(),
-    byOp: db.prepare('SELECT op, phase, count(*) AS n FROM outbox GROUP BY op, phase ORDER BY phase, op').all() as OutboxOverview['byOp'],
-    failing: db.prepare('SELECT key, customer_no, op, attempts, last_error FROM outbox WHERE attempts > 0 ORDER BY attempts DESC, key LIMIT ?').all(limit) as OutboxOverview['failing'],
-    next: db.prepare('SELECT key, customer_no, op, phase, attempts FROM outbox ORDER BY phase, key LIMIT ?').all(limit) as OutboxOverview['next'],
-    invalid: db.prepare('SELECT key, customer_no, message, src_file, src_line FROM publish_errors ORDER BY key LIMIT ?').all(limit) as OutboxOverview['invalid'],
+    byOp: app.store.outboxByOp(),
+    failing: app.store.failingOutbox(limit),
+    next: app.store.outboxHead(limit),
+    invalid: app.store.publishErrors(limit),
   };
 }
 
@@ -119,19 +101,11 @@ export interface CustomerRow {
 
 /** Customers matching `q` (number prefix or part of the company name), most documents first. */
 export function findCustomers(app: App, q: string, limit = 100): { rows: CustomerRow[]; total: number } {
-  const db = app.store.db;
-  const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const prefix = `${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const filter = q ? "WHERE customer_no LIKE @prefix ESCAPE '\\' OR json_extract(header, '$.customer.company') LIKE @like ESCAPE '\\'" : '';
-  const sql = `SELECT customer_no, count(*) AS n, max(date) AS latest FROM docs ${filter} GROUP BY customer_no ORDER BY n DESC, customer_no`;
-  type Match = { customer_no: string; n: number; latest: string };
-  const matching = q ? db.prepare<[Record<string, string>], Match>(sql).all({ prefix, like }) : db.prepare<[], Match>(sql).all();
-  const kinds = db.prepare<[string], { kind: string; n: number }>('SELECT kind, count(*) AS n FROM docs WHERE customer_no = ? GROUP BY kind');
-  const company = db.prepare<[string], { company: string | null }>("SELECT json_extract(header, '$.customer.company') AS company FROM docs WHERE customer_no = ? ORDER BY date DESC, id DESC LIMIT 1");
+  const matching = app.store.customerMatches(q);
   const rows = matching.slice(0, limit).map((m) => ({
     customer_no: m.customer_no,
-    company: company.get(m.customer_no)?.company ?? null,
-    counts: Object.fromEntries(kinds.all(m.customer_no).map((k) => [k.kind, k.n])),
+    company: app.store.companyOf(m.customer_no),
+    counts: app.store.docCountsOf(m.customer_no),
     latest: m.latest,
   }));
   return { rows, total: matching.length };
@@ -159,12 +133,7 @@ export function customerView(app: App, customerNo: string): CustomerView | undef
   const documents = renderCustomer(customerNo, docs, render).documents;
   const manifest = app.store.manifestOf(customerNo);
   const queued = app.store.queuedOf(customerNo);
-  const invalid = new Map(
-    app.store.db
-      .prepare<[string], { key: string; message: string }>('SELECT key, message FROM publish_errors WHERE customer_no = ?')
-      .all(customerNo)
-      .map((r) => [r.key, r.message]),
-  );
+  const invalid = app.store.publishErrorsOf(customerNo);
   const state = new Map<string, PublishState>();
   for (const d of documents) {
     const sha = sha256(serialize(d.body));

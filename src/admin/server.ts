@@ -14,7 +14,7 @@ import { listen } from '../serve/listen.ts';
 import { gunzipSync } from 'node:zlib';
 import type { Logger } from 'pino';
 import type { App } from '../app.ts';
-import { collectStatus } from '../cli/status.ts';
+import { collectStatus } from '../ops/status.ts';
 import { ConfigError } from '../errors.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import { serialize } from '../publish/plan.ts';
@@ -97,8 +97,7 @@ export function healthChecker(app: App, opts: { stopping?: () => boolean; ttlMs?
   return async () => {
     let store = 'ok';
     try {
-      if (!app.store.db.open) throw new Error('closed');
-      app.store.db.prepare('SELECT 1').get();
+      app.store.ping();
     } catch (err) {
       store = `state file ${app.cfg.state}: ${(err as Error).message}`;
     }
@@ -113,7 +112,7 @@ export async function startAdmin(opts: AdminOptions): Promise<{ server: http.Ser
   const { app, log } = opts;
   const needsAuth = opts.requireToken ?? !isLoopback(opts.host);
   if (needsAuth && opts.tokenHashes.length === 0) {
-    throw new ConfigError(`admin: bound to ${opts.host}, which is not loopback, but no token is configured (admin.tokens or auth.tokens); refusing to serve it unprotected`, 'admin.host');
+    throw new ConfigError(`admin: bound to ${opts.host}, which is not loopback, but no token is configured (admin.tokens or auth.tokens); refusing to serve it unprotected`, 'admin.host', undefined, 'config-unprotected');
   }
   const health = healthChecker(app, { stopping: opts.stopping, ttlMs: opts.targetCheckTtlMs });
   const hashes = opts.tokenHashes.map((h) => Buffer.from(h, 'hex'));
@@ -192,7 +191,7 @@ export async function startAdmin(opts: AdminOptions): Promise<{ server: http.Ser
       if (first === 'customers') {
         if (rest.length === 0) {
           const q = (url.searchParams.get('q') ?? '').trim().slice(0, 100);
-          if (q && app.store.db.prepare('SELECT 1 FROM docs WHERE customer_no = ? LIMIT 1').get(q)) return redirect(customerHref(q));
+          if (q && app.store.hasCustomer(q)) return redirect(customerHref(q));
           const { rows, total } = findCustomers(app, q);
           return htmlPage(200, customersPage(q, rows, total));
         }

@@ -2,10 +2,11 @@
  * The admin pages: pure functions from data to HTML. Every value goes through the `html` tag, which
  * escapes it; links are built with `href`, which percent-encodes each segment.
  */
-import type { Status } from '../cli/status.ts';
+import type { Status } from '../ops/status.ts';
 import type { RenderedDocument } from '../render/documents.ts';
 import { documentKey, type ListKind } from '../layout/keys.ts';
-import type { CustomerRow, CustomerView, FeedOverview, FileRow, OutboxOverview, PublishState, QuarantinedFile, QuarantineError } from './data.ts';
+import type { CustomerRow, CustomerView, FeedOverview, OutboxOverview, PublishState, QuarantinedFile, QuarantineError } from './data.ts';
+import type { FileRow } from '../store/db.ts';
 import { badge, href, html, page, raw, table, type Html } from './html.ts';
 
 type Body = Record<string, unknown>;

@@ -45,10 +45,10 @@ export interface AppOptions {
 export function requireExisting(cfg: Readonly<Config>, what: ReadonlyArray<'state' | 'drop'>): void {
   for (const w of what) {
     if (w === 'state' && !existsSync(cfg.state)) {
-      throw new ConfigError(`state file ${cfg.state} does not exist (\`state\` in ${cfg.file}): nothing has been ingested with this config, or the path is wrong; \`run\` and \`ingest\` create it`, 'state');
+      throw new ConfigError(`state file ${cfg.state} does not exist (\`state\` in ${cfg.file}): nothing has been ingested with this config, or the path is wrong; \`run\` and \`ingest\` create it`, 'state', undefined, 'config-state-missing');
     }
     if (w === 'drop' && !isDirectory(cfg.folders.drop)) {
-      throw new ConfigError(`drop folder ${cfg.folders.drop} does not exist (\`folders.drop\` in ${cfg.file}): check the path the ERP writes to; \`run\` creates it`, 'folders.drop');
+      throw new ConfigError(`drop folder ${cfg.folders.drop} does not exist (\`folders.drop\` in ${cfg.file}): check the path the ERP writes to; \`run\` creates it`, 'folders.drop', undefined, 'config-drop-missing');
     }
   }
 }

@@ -6,7 +6,7 @@ import { progressFor, withApp, type GlobalOptions } from './context.ts';
 
 /** `ingest FILE...` (apply and publish, files stay where they are) and `validate FILE...` (dry run). */
 export async function ingestCommand(files: string[], g: GlobalOptions, opts: { dryRun: boolean; force?: boolean }): Promise<number> {
-  for (const f of files) if (!(await fileExists(f))) throw new UsageError(`no such file: ${f}`);
+  for (const f of files) if (!(await fileExists(f))) throw new UsageError(`no such file: ${f}`, 'usage-file');
   return withApp(g, async (app) => {
     // validate publishes nothing: no health check (it would create a local target folder).
     if (!opts.dryRun) await app.target.check();
@@ -26,7 +26,7 @@ export async function ingestCommand(files: string[], g: GlobalOptions, opts: { d
     for (const r of reports) {
       const summary = r.outcome === 'rejected' ? `rejected (${r.errors.length} error(s))` : `${r.outcome}, ${r.result?.records ?? 0} records`;
       process.stdout.write(`${r.file}: ${summary}\n`);
-      for (const e of r.errors) process.stdout.write(`  ${e.message}${e.context.hint ? `\n    hint: ${e.context.hint}` : ''}\n`);
+      for (const e of r.errors) process.stdout.write(`  ${e.message} [${e.ref}]\n    hint: ${e.hint}\n`);
     }
     return rejected.length > 0 || invalid > 0 ? ExitCodes.DATA : ExitCodes.OK;
   }, { memoryIfNoState: opts.dryRun });

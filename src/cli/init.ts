@@ -58,8 +58,8 @@ async function readHead(file: string): Promise<Buffer> {
 
 export async function inspectSample(file: string, maxRecords = 500): Promise<InitResult> {
   const st = await stat(file).catch(() => undefined);
-  if (!st?.isFile()) throw new UsageError(`no such file: ${file}`);
-  if (st.size === 0) throw new UsageError(`${file} is empty: init needs an export with at least a few records`);
+  if (!st?.isFile()) throw new UsageError(`no such file: ${file}`, 'usage-file');
+  if (st.size === 0) throw new UsageError(`${file} is empty: init needs an export with at least a few records`, 'usage-file');
   const name = path.basename(file);
   const head = await readHead(file);
   const ascii = head.subarray(0, 512).toString('latin1');
@@ -72,7 +72,7 @@ export async function inspectSample(file: string, maxRecords = 500): Promise<Ini
   }
   const text = enc.encoding === 'utf-8' ? new TextDecoder('utf-8').decode(head) : iconv.decode(head, enc.encoding);
   const body = text.replace(/^\uFEFF/, '').trimStart();
-  if (/^%PDF/.test(body)) throw new UsageError(`${name} is a PDF; init reads CSV and XML exports (PDFs are matched to documents by their file names)`);
+  if (/^%PDF/.test(body)) throw new UsageError(`${name} is a PDF; init reads CSV and XML exports (PDFs are matched to documents by their file names)`, 'usage-file');
   const format: 'csv' | 'xml' = body.startsWith('<') ? 'xml' : 'csv';
 
   const sample: Sample = { fileName: name, format, encoding: enc, fields: [], lineFields: [], records: [] };
@@ -110,7 +110,7 @@ export async function inspectSample(file: string, maxRecords = 500): Promise<Ini
     if (raws.length === 0) throw err;
     problems.push(`reading stopped: ${err.message}`);
   }
-  if (raws.length === 0) throw new UsageError(`${name}: no records found to learn from`);
+  if (raws.length === 0) throw new UsageError(`${name}: no records found to learn from`, 'usage-file');
   const seen = new Set(sample.fields);
   const lineSeen = new Set<string>();
   for (const r of raws) {

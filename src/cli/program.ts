@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { ConfigError, DataError, ExitCodes, UsageError, VendrePullError } from '../errors.ts';
+import { exitCodeOf, ExitCodes, refOf, UsageError, VendrePullError } from '../errors.ts';
 import { ingestCommand } from './ingest.ts';
 import { rebuildCommand, replayCommand } from './replay.ts';
 import { runCommand } from './run.ts';
@@ -66,7 +66,7 @@ function program(): Command {
     .option('--host <host>', 'bind address (default from config)')
     .option('--port <port>', 'port (default from config)', (v) => {
       const n = Number(v);
-      if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port: "${v}" is not a port number`);
+      if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port: "${v}" is not a port number`, 'usage-option');
       return n;
     })
     .action((o: { host?: string; port?: number }) => set(serveCommand(g(), o)));
@@ -82,7 +82,7 @@ function program(): Command {
     .option('--url <base>', 'print a whole curl command for this base URL, e.g. https://history.example.com')
     .addOption(new Option('--mode <mode>', 'signed or bearer (default: signed when the config accepts it)').choices(['signed', 'bearer']))
     .option('--timestamp <seconds>', 'Unix time to sign with (default: now)', (v) => {
-      if (!/^\d{1,12}$/.test(v)) throw new UsageError(`--timestamp: "${v}" is not Unix seconds`);
+      if (!/^\d{1,12}$/.test(v)) throw new UsageError(`--timestamp: "${v}" is not Unix seconds`, 'usage-option');
       return Number(v);
     })
     .option('--show-token', 'bearer mode: print the token from the config instead of reading it from the environment')
@@ -93,7 +93,7 @@ function program(): Command {
     .argument('<sample-file>')
     .option('--records <n>', 'records to learn from (default 500)', (v) => {
       const n = Number(v);
-      if (!Number.isInteger(n) || n < 1) throw new UsageError(`--records: "${v}" is not a positive number`);
+      if (!Number.isInteger(n) || n < 1) throw new UsageError(`--records: "${v}" is not a positive number`, 'usage-option');
       return n;
     })
     .action((file: string, o: { records?: number }) => set(initCommand(file, o)));
@@ -116,14 +116,18 @@ function program(): Command {
   p.hook('preAction', () => {
     if (g().printConfig) {
       const cfg = loadFromOptions(g());
-      const redact = <T extends object>(t: T) => ('value' in t ? { value: '[redacted]' } : t);
-      const shown = { ...cfg, admin: { ...cfg.admin, tokens: cfg.admin.tokens?.map(redact) }, auth: { ...cfg.auth, tokens: cfg.auth.tokens.map((t) => ('value' in t ? { value: '[redacted]' } : t)), secrets: cfg.auth.secrets.map((t) => ('value' in t ? { value: '[redacted]' } : t)) } };
+      const shown = { ...cfg, admin: { ...cfg.admin, tokens: redacted(cfg.admin.tokens) }, auth: { ...cfg.auth, tokens: redacted(cfg.auth.tokens), secrets: redacted(cfg.auth.secrets) } };
       process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
       process.exit(ExitCodes.OK);
     }
   });
   Object.defineProperty(p, 'exitCode', { get: () => exit });
   return p;
+}
+
+/** Tokens and secrets as `--print-config` shows them: a value written in the config is hidden, a reference (env, file) is shown. */
+function redacted<T extends object>(list: readonly T[] | undefined): Array<T | { value: string }> | undefined {
+  return list?.map((t) => ('value' in t ? { value: '[redacted]' } : t));
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -136,21 +140,12 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version end here too, with exit code 0.
       return err.exitCode === 0 ? ExitCodes.OK : ExitCodes.USAGE;
     }
-    if (err instanceof UsageError) {
-      process.stderr.write(`vendre-pull: ${err.message}\n${HELP_HINT}\n`);
-      return ExitCodes.USAGE;
+    if (err instanceof VendrePullError) {
+      // One line; the code in brackets is what the README's "Error codes" lists, with what to do.
+      process.stderr.write(`vendre-pull: ${err.message} [${err.ref}]\n`);
+      return exitCodeOf(err);
     }
-    if (err instanceof ConfigError) {
-      process.stderr.write(`vendre-pull: ${err.message}\n`);
-      return ExitCodes.USAGE;
-    }
-    if (err instanceof DataError) {
-      process.stderr.write(`vendre-pull: ${err.message}\n`);
-      return ExitCodes.DATA;
-    }
-    const code = err instanceof VendrePullError ? ` [${err.code}]` : '';
-    process.stderr.write(`vendre-pull: unexpected error${code}: ${(err as Error)?.stack ?? String(err)}\n`);
-    // 3: a bug or an environment failure nobody anticipated (README "Exit codes").
-    return 3;
+    process.stderr.write(`vendre-pull: unexpected error [${refOf(err)}]: ${(err as Error)?.stack ?? String(err)}\n`);
+    return exitCodeOf(err);
   }
 }

@@ -24,10 +24,7 @@ export async function replayCommand(g: GlobalOptions, opts: { fresh?: boolean; f
     await app.target.check();
     const files = await listArchive(app.cfg.folders.archive, app.cfg.inbox.markers);
     if (opts.fresh) {
-      app.store.transaction(() => {
-        app.store.db.exec('INSERT OR IGNORE INTO dirty (customer_no) SELECT DISTINCT customer_no FROM docs UNION SELECT DISTINCT customer_no FROM manifest');
-        app.store.db.exec('DELETE FROM line_sets; DELETE FROM docs; DELETE FROM pdfs;');
-      });
+      app.store.transaction(() => app.store.forgetDocuments());
     }
     app.log.info({ files: files.length, fresh: !!opts.fresh }, 'replaying archive');
     let rejected = 0;

@@ -2,14 +2,15 @@ import { copyFile, mkdir, readdir, rename, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import type { App } from '../app.ts';
 import { Inbox } from '../inbox/watch.ts';
-import { feedFor, isIgnoredName, sha256File } from '../inbox/files.ts';
-import { pdfFor } from '../inbox/pdfs.ts';
+import { sha256File } from '../inbox/files.ts';
+import { feedFor, isIgnoredName, pdfFor } from '../inbox/names.ts';
 import { processFile } from '../ingest/process.ts';
 import { publishDirty } from '../publish/cycle.ts';
 import { drainOutbox } from '../publish/drain.ts';
 import { ApplyAborted } from '../ingest/apply.ts';
 import { startAdminFor } from '../admin/start.ts';
-import { curlHint, requireCredentials, startServeFor, waitForSignal } from './serve.ts';
+import { requireCredentials, startServeFor } from '../serve/start.ts';
+import { curlHint, waitForSignal } from './serve.ts';
 import { ConfigError } from '../errors.ts';
 import { withApp, type GlobalOptions } from './context.ts';
 
@@ -18,7 +19,7 @@ function checkTimeZone(tz: string, file: string): void {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
   } catch {
-    throw new ConfigError(`\`admin.timeZone\` in ${file}: "${tz}" is not a time zone this Node.js knows (IANA names such as Europe/Stockholm)`, 'admin.timeZone');
+    throw new ConfigError(`\`admin.timeZone\` in ${file}: "${tz}" is not a time zone this Node.js knows (IANA names such as Europe/Stockholm)`, 'admin.timeZone', undefined, 'config-invalid');
   }
 }
 

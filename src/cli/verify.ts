@@ -33,7 +33,7 @@ export async function verifyCommand(g: GlobalOptions, opts: { repair?: boolean; 
       if (opts.repair) await app.target.check();
       else if (app.target instanceof LocalTarget) {
         // check() would create the folder and write a test file: verify without --repair only reads.
-        if (!existsSync(app.target.root)) throw new ConfigError(`target folder ${app.target.root} does not exist (\`target\` and \`prefix\` in ${app.cfg.file}): check the path; \`verify --repair\` writes everything the manifest lists`, 'target');
+        if (!existsSync(app.target.root)) throw new ConfigError(`target folder ${app.target.root} does not exist (\`target\` and \`prefix\` in ${app.cfg.file}): check the path; \`verify --repair\` writes everything the manifest lists`, 'target', undefined, 'config-target-missing');
       } else await app.target.check();
       // One bar per phase (list, read); verify --repair lists twice, so a phase's bar restarts.
       const progress = progressFor(g, app.log);

@@ -59,7 +59,7 @@ export function expandDocument(doc: Document, lc: LineCounter, file: string, env
       if (typeof result !== 'string') {
         const key = segments.join('.');
         const line = node.range ? lc.linePos(node.range[0]).line : undefined;
-        throw new ConfigError(`${file}${line ? `:${line}` : ''}: \`${key || '(root)'}\` ${result.detail}`, key, line);
+        throw new ConfigError(`${file}${line ? `:${line}` : ''}: \`${key || '(root)'}\` ${result.detail}`, key, line, 'config-env');
       }
       node.value = node.type === Scalar.PLAIN ? plainValue(result) : result;
     }

@@ -36,9 +36,12 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env, f
         `no config file: tried ${file}${from ? ` (${from})` : ''}. ` +
           'Name the file with --config FILE or VENDRE_PULL_CONFIG=FILE. To start one, `vendre-pull init EXPORT_FILE` ' +
           'proposes a feed from one of your export files (README "Configuration" has a minimal config around it).',
+        undefined,
+        undefined,
+        'config-missing',
       );
     }
-    throw new ConfigError(`cannot read config file ${file}: ${(err as Error).message}`);
+    throw new ConfigError(`cannot read config file ${file}: ${(err as Error).message}`, undefined, undefined, 'config-read');
   }
   return parseConfig(text, file, env);
 }
@@ -50,7 +53,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const line = e.linePos?.[0]?.line;
-    throw new ConfigError(`${file}${line ? `:${line}` : ''}: YAML syntax: ${e.message.split('\n')[0]}`, undefined, line);
+    throw new ConfigError(`${file}${line ? `:${line}` : ''}: YAML syntax: ${e.message.split('\n')[0]}`, undefined, line, 'config-syntax');
   }
   expandDocument(doc, lineCounter, file, env);
   const raw: unknown = doc.toJS() ?? {};
@@ -106,7 +109,7 @@ function schemaError(err: ErrorObject, doc: Document, lc: LineCounter, file: str
     detail = `must be one of ${(err.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
   }
   const line = lineOf(doc, lc, segments);
-  return new ConfigError(`${file}${line ? `:${line}` : ''}: \`${key || '(root)'}\` ${detail}`, key, line);
+  return new ConfigError(`${file}${line ? `:${line}` : ''}: \`${key || '(root)'}\` ${detail}`, key, line, 'config-invalid');
 }
 
 /** The keys the schema object that rejected an unknown key allows (its schemaPath ends in /additionalProperties). */
@@ -149,7 +152,7 @@ function lineOf(doc: Document, lc: LineCounter, segments: Array<string | number>
 function checkSemantics(cfg: Config, doc: Document, lc: LineCounter, file: string): void {
   const fail = (segments: Array<string | number>, message: string): never => {
     const line = lineOf(doc, lc, segments);
-    throw new ConfigError(`${file}${line ? `:${line}` : ''}: \`${segments.join('.')}\` ${message}`, segments.join('.'), line);
+    throw new ConfigError(`${file}${line ? `:${line}` : ''}: \`${segments.join('.')}\` ${message}`, segments.join('.'), line, 'config-invalid');
   };
   const target = targetOf(cfg.target);
   if (target.kind === 's3') {

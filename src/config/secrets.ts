@@ -64,15 +64,15 @@ export function resolvePdfLinkSecrets(cfg: Partial<Pick<Config, 'pdfLinks'>>, en
     let value: string | undefined;
     if ('env' in s) {
       value = env[s.env];
-      if (!value) throw new ConfigError(`\`${key}\`: environment variable ${s.env} is not set`, key);
+      if (!value) throw new ConfigError(`\`${key}\`: environment variable ${s.env} is not set`, key, undefined, 'config-secret');
     } else {
       try {
         value = readFileSync(s.file, 'utf8').replace(/\r?\n$/, '');
       } catch (err) {
-        throw new ConfigError(`\`${key}\`: cannot read ${s.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, key);
+        throw new ConfigError(`\`${key}\`: cannot read ${s.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, key, undefined, 'config-secret');
       }
     }
-    if (!PDF_LINK_SECRET.test(value)) throw new ConfigError(`\`${key}\`: the secret must be 16 to 1000 printable ASCII characters without spaces`, key);
+    if (!PDF_LINK_SECRET.test(value)) throw new ConfigError(`\`${key}\`: the secret must be 16 to 1000 printable ASCII characters without spaces`, key, undefined, 'config-secret');
     out.push(value);
   });
   return out;

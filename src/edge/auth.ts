@@ -15,8 +15,6 @@ import { stringToSign } from './canonical.ts';
 import type { QueryPair } from './query.ts';
 import { PDF_LINK_PARAM, pdfLinkSignature, type EdgeCrypto } from '../layout/pdf-link.ts';
 
-export { PDF_LINK_PARAM, pdfLinkSignature, type EdgeCrypto };
-
 
 /** Longest credential header looked at; anything longer is refused without hashing it. */
 export const MAX_CREDENTIAL_LENGTH = 1024;

@@ -8,10 +8,11 @@
  * Portable on purpose: no Node API, crypto and credentials injected, ES5 syntax only (no
  * destructuring, for-of, spread, classes, default parameters). src/edge/cloudfront/ bundles it.
  */
-import { checkBearer, checkPdfLink, checkSignature, type AuthResult, type EdgeCrypto } from './auth.ts';
+import { checkBearer, checkPdfLink, checkSignature, type AuthResult } from './auth.ts';
+import type { EdgeCrypto } from '../layout/pdf-link.ts';
 import type { QueryPair } from './query.ts';
 import { route } from './route.ts';
-import { parseKey } from '../layout/keys.ts';
+import type { ListKind } from '../layout/keys.ts';
 
 export interface EdgeSettings {
   /** Key prefix without slashes (`v1`). */
@@ -40,7 +41,7 @@ export interface EdgeRequest {
   path: string;
   /** Query parameters as received, still percent-encoded. */
   query: readonly QueryPair[];
-  /** Lower-case header names. */
+  /** Lower-case header names; a header sent more than once is REPEATED (see headerValue). */
   headers: Record<string, string | undefined>;
   /** Milliseconds since the epoch. */
   now: number;
@@ -53,10 +54,24 @@ export interface ErrorBody {
 
 export type EdgeDecision =
   | { action: 'serve'; key: string }
+  /** A list call no published object answers: the compute path's (src/edge/compute/), with the known parameters only. */
+  | { action: 'compute'; list: ListKind; query: QueryPair[] }
   | { action: 'respond'; status: number; body: ErrorBody; headers?: Record<string, string> };
 
 export const SIGNATURE_HEADER = 'x-signature';
 export const TIMESTAMP_HEADER = 'x-timestamp';
+
+/**
+ * The value decide() sees for a header sent more than once. Node joins repeats or keeps the first
+ * (Authorization), CloudFront hands the first and the rest in `multiValue`: both glues pass this
+ * instead, and as a credential it is malformed, so a repeated Authorization, X-Signature or
+ * X-Timestamp is refused (403) whatever the values, even two equal ones.
+ */
+export const REPEATED = '\n';
+
+export function headerValue(values: readonly string[]): string | undefined {
+  return values.length > 1 ? REPEATED : values[0];
+}
 
 function respond(status: number, error: string, message: string, headers?: Record<string, string>): EdgeDecision {
   const d: EdgeDecision = { action: 'respond', status: status, body: { error: error, message: message } };
@@ -87,10 +102,11 @@ export function decide(req: EdgeRequest, settings: EdgeSettings, credentials: Ed
   if (bearer === 'invalid' || signed === 'invalid') return respond(403, 'forbidden', 'the credentials are not valid');
   const r = route(req.path, req.query, settings.prefix);
   if ('key' in r) return { action: 'serve', key: r.key };
+  if ('compute' in r) return { action: 'compute', list: r.compute, query: r.query };
   return respond(r.status, r.error, r.message);
 }
 
+/** Routed keys are in the layout already, so the extension tells. */
 function isPdf(key: string): boolean {
-  const k = parseKey(key);
-  return k !== undefined && k.type === 'pdf';
+  return key.slice(-4) === '.pdf';
 }

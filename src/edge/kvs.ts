@@ -19,15 +19,15 @@ export interface KvsEntry {
 export function kvsEntries(cfg: Pick<Config, 'auth'> & Partial<Pick<Config, 'pdfLinks'>>, env: NodeJS.ProcessEnv = process.env): KvsEntry[] {
   const { credentials, missingEnv } = edgeCredentials(cfg, env);
   if (missingEnv.length > 0) {
-    throw new ConfigError(`edge: environment variable${missingEnv.length > 1 ? 's' : ''} ${missingEnv.join(', ')} named in auth.tokens/auth.secrets ${missingEnv.length > 1 ? 'are' : 'is'} not set`, 'auth');
+    throw new ConfigError(`edge: environment variable${missingEnv.length > 1 ? 's' : ''} ${missingEnv.join(', ')} named in auth.tokens/auth.secrets ${missingEnv.length > 1 ? 'are' : 'is'} not set`, 'auth', undefined, 'config-secret');
   }
-  if (credentials.hmacSecrets.length > KVS_HMAC_SLOTS) throw new ConfigError(`edge: at most ${KVS_HMAC_SLOTS} auth.secrets fit the KeyValueStore slots`, 'auth.secrets');
+  if (credentials.hmacSecrets.length > KVS_HMAC_SLOTS) throw new ConfigError(`edge: at most ${KVS_HMAC_SLOTS} auth.secrets fit the KeyValueStore slots`, 'auth.secrets', undefined, 'config-edge');
   const entries: KvsEntry[] = [];
   for (const hash of new Set(credentials.tokenHashes)) entries.push({ key: `${KVS_TOKEN_PREFIX}${hash}`, value: hash });
   credentials.hmacSecrets.forEach((secret, i) => entries.push({ key: `${KVS_HMAC_PREFIX}${i}`, value: secret }));
   (credentials.pdfSecrets ?? []).forEach((secret, i) => entries.push({ key: `${KVS_PDF_PREFIX}${i}`, value: secret }));
   for (const e of entries) {
-    if (Buffer.byteLength(e.value) > 1024) throw new ConfigError(`edge: the value of KeyValueStore entry ${e.key} is over 1 KB`, 'auth');
+    if (Buffer.byteLength(e.value) > 1024) throw new ConfigError(`edge: the value of KeyValueStore entry ${e.key} is over 1 KB`, 'auth', undefined, 'config-edge');
   }
   return entries;
 }

@@ -24,18 +24,26 @@ export function parseQueryString(raw: string): QueryPair[] {
   return out;
 }
 
-/** A CloudFront Functions `querystring` object (`{ name: { value, multiValue? } }`) → pairs. */
-export function pairsFromCloudFront(qs: Record<string, { value: string; multiValue?: Array<{ value: string }> }>): QueryPair[] {
+type CfQuery = Record<string, { value: string; multiValue?: Array<{ value: string }> }>;
+
+/**
+ * A CloudFront Functions `querystring` object (`{ name: { value, multiValue? } }`) → pairs. Own
+ * properties only; and a parameter named `__proto__` is read back whichever way the runtime built
+ * the object (an own property, or, built as a literal, the object's prototype), so it is a pair
+ * like any other and serve and the function see the same query.
+ */
+export function pairsFromCloudFront(qs: CfQuery): QueryPair[] {
   const out: QueryPair[] = [];
-  for (const name in qs) {
-    const entry = qs[name]!;
-    if (entry.multiValue) {
-      for (let i = 0; i < entry.multiValue.length; i++) out.push({ name: name, value: entry.multiValue[i]!.value });
-    } else {
-      out.push({ name: name, value: entry.value });
-    }
-  }
+  const names = Object.keys(qs);
+  for (let i = 0; i < names.length; i++) addPairs(out, names[i]!, qs[names[i]!]!);
+  const proto = Object.getPrototypeOf(qs);
+  if (proto && proto !== Object.prototype) addPairs(out, '__proto__', proto);
   return out;
+}
+
+function addPairs(out: QueryPair[], name: string, entry: CfQuery[string]): void {
+  const values = entry.multiValue || [entry];
+  for (let i = 0; i < values.length; i++) out.push({ name: name, value: values[i]!.value });
 }
 
 /**
@@ -43,7 +51,6 @@ export function pairsFromCloudFront(qs: Record<string, { value: string; multiVal
  * a `+`. Undefined for a stray `%`, bad hex or bytes that are not valid UTF-8.
  */
 export function percentDecode(raw: string, plusIsSpace: boolean): string | undefined {
-  if (raw.indexOf('%') < 0) return plusIsSpace ? raw.split('+').join(' ') : raw;
   const bytes: number[] = [];
   for (let i = 0; i < raw.length; i++) {
     const ch = raw.charAt(i);

@@ -3,35 +3,30 @@
  *
  * - static: `/{prefix}/customers/{c}/…` exactly as published (see src/layout/keys.ts);
  * - query-style, as Vendre's Pull API calls them:
- *     /{prefix}/{list}?customer_no=C[&page=N][&from=YYYY-MM-DD&to=YYYY-MM-DD]   list page N (default 1)
- *     /{prefix}/{list}/{id}?customer_no=C                                      one document
- *     /{prefix}/backorders?customer_no=C                                       backordered products
- *   with {list} = orders | invoices | credit-invoices. When from and to fall in one calendar year,
- *   the list answers from that year's pages; otherwise (or with only one of them) from all pages.
+ *     /{prefix}/{list}?customer_no=C[&page=N]            list page N (default 1): a published page
+ *     /{prefix}/{list}?customer_no=C&from=Y-01-01&to=Y-12-31[&page=N]   year Y, page N: published too
+ *     /{prefix}/{list}?customer_no=C&…                   any other from/to/page/offset/count/limit:
+ *                                                        the compute path (src/edge/compute/)
+ *     /{prefix}/{list}/{id}?customer_no=C                one document
+ *     /{prefix}/backorders?customer_no=C                 backordered products
+ *   with {list} = orders | invoices | credit-invoices.
  *
  * Customer numbers and ids go through the publisher's encoding, so no input reaches a key outside
  * `customers/{c}/`. ES5 syntax and built-ins only: this runs in the CloudFront Function too.
  */
 import { backordersKey, documentKey, listPageKey, parseKey, type ListKind } from '../layout/keys.ts';
-import { percentDecode, type QueryPair } from './query.ts';
+import { percentDecode, percentEncode, type QueryPair } from './query.ts';
 
-export type Routed = { key: string } | { status: 400 | 404; error: string; message: string };
+export type Routed = { key: string } | { compute: ListKind; query: QueryPair[] } | { status: 400 | 404; error: string; message: string };
 
 /** Longest path, id and customer number taken; longer is a 404 or 400. */
 export const MAX_PATH_LENGTH = 1024;
 export const MAX_ID_LENGTH = 200;
 const MAX_PARAMS = 32;
 
-const LISTS: Record<string, ListKind | 'backorders'> = {
-  orders: 'orders',
-  invoices: 'invoices',
-  'credit-invoices': 'credit-invoices',
-  backorders: 'backorders',
-};
-
-function has(o: object, k: string): boolean {
-  return Object.prototype.hasOwnProperty.call(o, k);
-}
+/** The query-style lists (regular expressions, not objects: no `__proto__` or `constructor` to trip on). */
+const LISTS = /^(orders|invoices|credit-invoices|backorders)$/;
+const KNOWN = /^(customer_no|page|from|to|offset|count|limit)$/;
 
 const notFound = (): Routed => ({ status: 404, error: 'not_found', message: 'no such document' });
 const badRequest = (message: string): Routed => ({ status: 400, error: 'bad_request', message: message });
@@ -47,7 +42,7 @@ export function route(rawPath: string, query: readonly QueryPair[], prefix: stri
     segments.push(s);
   }
   if (segments[0] === 'customers') return staticKey(segments);
-  const list = has(LISTS, segments[0]!) ? LISTS[segments[0]!] : undefined;
+  const list = LISTS.test(segments[0]!) ? (segments[0] as ListKind | 'backorders') : undefined;
   if (list === undefined || segments.length > 2 || (segments.length === 2 && (list === 'backorders' || segments[1] === ''))) return notFound();
   return queryStyle(list, segments.length === 2 ? segments[1]! : undefined, query);
 }
@@ -59,42 +54,39 @@ function staticKey(segments: string[]): Routed {
   return parseKey(key) ? { key: key } : notFound();
 }
 
-interface Params {
-  customer_no?: string;
-  page?: string;
-  from?: string;
-  to?: string;
-}
-
-const KNOWN: Record<string, boolean> = { customer_no: true, page: true, from: true, to: true };
-const DATE = /^([0-9]{4})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(?:T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,9})?)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?$/;
-
+/**
+ * Query-style calls. The static fast path: a list with at most `page` (and `from`/`to` spanning
+ * exactly one calendar year) is one published page. Any other list call goes to the compute path
+ * (src/edge/compute/), which checks the rest of the parameters: only the known ones travel, each
+ * re-encoded one way (percentEncode), so the cache key holds nothing else.
+ */
 function queryStyle(list: ListKind | 'backorders', id: string | undefined, query: readonly QueryPair[]): Routed {
   if (query.length > MAX_PARAMS) return badRequest('too many query parameters');
-  const p: Params = {};
+  const p: Record<string, string> = {};
+  const known: QueryPair[] = [];
   for (let i = 0; i < query.length; i++) {
     const name = percentDecode(query[i]!.name, true);
     const value = percentDecode(query[i]!.value, true);
     if (name === undefined || value === undefined) return badRequest('malformed query string');
     // Unknown parameters are ignored; a known one given twice is ambiguous.
-    if (!has(KNOWN, name)) continue;
-    if (has(p, name)) return badRequest('`' + name + '` is given more than once');
-    (p as Record<string, string>)[name] = value;
+    if (!KNOWN.test(name)) continue;
+    if (p[name] !== undefined) return badRequest('`' + name + '` is given more than once');
+    p[name] = value;
+    known.push({ name: name, value: percentEncode(value) });
   }
   const c = p.customer_no;
   if (c === undefined || c === '') return badRequest('`customer_no` is required');
   if (c.length > MAX_ID_LENGTH) return badRequest('`customer_no` is too long');
   if (list === 'backorders') return { key: backordersKey(c) };
   if (id !== undefined) return id.length > MAX_ID_LENGTH ? badRequest('the document id is too long') : { key: documentKey(c, list, id) };
-  let page = 1;
-  if (p.page !== undefined) {
-    if (!/^[1-9][0-9]{0,5}$/.test(p.page)) return badRequest('`page` must be a whole number from 1');
-    page = Number(p.page);
-  }
-  const from = p.from === undefined ? undefined : DATE.exec(p.from);
-  const to = p.to === undefined ? undefined : DATE.exec(p.to);
-  if (from === null || to === null) return badRequest('`from` and `to` are dates, YYYY-MM-DD');
-  if (from && to && from[0].slice(0, 10) > to[0].slice(0, 10)) return badRequest('`from` is after `to`');
-  const year = from && to && from[1] === to[1] ? Number(from[1]) : undefined;
-  return { key: listPageKey(c, list, page, year) };
+  const page = p.page === undefined ? '1' : p.page;
+  const year = /^([0-9]{4})-01-01$/.exec(p.from || '');
+  const fast = /^[1-9][0-9]{0,5}$/.test(page) && known.length === 1 + (p.page === undefined ? 0 : 1) + (year && p.to === year[1] + '-12-31' ? 2 : 0);
+  if (fast) return { key: listPageKey(c, list, Number(page), year ? Number(year[1]) : undefined) };
+  known.sort(byName);
+  return { compute: list, query: known };
+}
+
+function byName(a: QueryPair, b: QueryPair): number {
+  return a.name < b.name ? -1 : 1;
 }

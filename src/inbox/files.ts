@@ -1,29 +1,10 @@
+/** The inbox's file work: hashing, moving without overwriting, the archive's day folders and its listing. */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { link, mkdir, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { FeedConfig } from '../config/types.ts';
-
-/** `*` and `?` glob, case-insensitive, whole name (chokidar v4+ has no globs; we filter ourselves). */
-export function globToRegExp(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`, 'i');
-}
-
-export function feedFor(name: string, feeds: readonly FeedConfig[]): FeedConfig | undefined {
-  return feeds.find((f) => globToRegExp(f.pattern).test(name));
-}
-
-/** Names the inbox never takes: temporary names of writers still at work, our own error reports. */
-export function isIgnoredName(name: string, markerSuffixes: readonly string[] = []): boolean {
-  return (
-    name.startsWith('.') ||
-    /\.(tmp|part|partial|filepart|crdownload)$/i.test(name) ||
-    name.endsWith('.error.json') ||
-    name.endsWith('.skipped.json') ||
-    markerSuffixes.some((s) => name.toLowerCase().endsWith(s.toLowerCase()))
-  );
-}
+import { walkFiles } from '../fs/walk.ts';
+import { isIgnoredName } from './names.ts';
 
 export async function sha256File(file: string): Promise<{ sha256: string; size: number }> {
   const hash = createHash('sha256');
@@ -129,23 +110,10 @@ export function byName(a: FileEntry, b: FileEntry): number {
 /** Every archived input file, in the order it was originally processed (day folder, then mtime, then name). */
 export async function listArchive(root: string, markerSuffixes: readonly string[] = []): Promise<FileEntry[]> {
   const out: Array<FileEntry & { dir: string }> = [];
-  const walk = async (dir: string): Promise<void> => {
-    let entries;
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw err;
-    }
-    for (const e of entries) {
-      const full = path.join(dir, e.name);
-      if (e.isDirectory()) await walk(full);
-      else if (e.isFile() && !isIgnoredName(e.name, markerSuffixes)) {
-        const st = await stat(full);
-        out.push({ path: full, name: e.name, mtimeMs: st.mtimeMs, size: st.size, dir });
-      }
-    }
-  };
-  await walk(root);
+  for await (const f of walkFiles(root)) {
+    if (isIgnoredName(f.name, markerSuffixes)) continue;
+    const st = await stat(f.path);
+    out.push({ path: f.path, name: f.name, mtimeMs: st.mtimeMs, size: st.size, dir: f.dir });
+  }
   return out.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : byArrival(a, b)));
 }

@@ -2,7 +2,8 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import chokidar, { type FSWatcher } from 'chokidar';
 import type { Logger } from 'pino';
-import { byArrival, byName, isIgnoredName, type FileEntry } from './files.ts';
+import { byArrival, byName, type FileEntry } from './files.ts';
+import { isIgnoredName } from './names.ts';
 
 /** How a file's completeness is judged (a feed's `complete`). */
 export type Completion = 'stable' | 'marker' | 'rename';

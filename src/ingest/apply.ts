@@ -183,7 +183,7 @@ async function applyOnce(
     for (const line of rec.lines) run.lines.push(JSON.stringify(line));
   };
 
-  store.db.exec('BEGIN IMMEDIATE');
+  store.begin();
   let committed = false;
   try {
     mark = store.nextMark();
@@ -248,7 +248,7 @@ async function applyOnce(
     // skip-record: a bad document of which some records were applied before one failed.
     const partial = [...bad].some((id) => kinds.some((k) => store.markedBy(k, id, mark)));
     if (partial) {
-      store.db.exec('ROLLBACK');
+      store.rollback();
       return { result, retry: new Set([...exclude, ...bad]) };
     }
 
@@ -275,14 +275,14 @@ async function applyOnce(
     result.dirty = dirty.size;
     opts.beforeCommit?.(result);
     if (opts.dryRun) {
-      store.db.exec('ROLLBACK');
+      store.rollback();
     } else {
-      store.db.exec('COMMIT');
+      store.commit();
     }
     committed = true;
     return { result, retry: new Set() };
   } finally {
-    if (!committed && store.db.inTransaction) store.db.exec('ROLLBACK');
+    if (!committed && store.inTransaction) store.rollback();
   }
 }
 

@@ -1,14 +1,15 @@
-import { copyFile, mkdir, open, rename, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { App } from '../app.ts';
 import { DataError, ErrorCodes, FileRejected } from '../errors.ts';
-import { archiveDir, feedFor, moveNoClobber, sha256File, writeReport } from '../inbox/files.ts';
-import { pdfFor } from '../inbox/pdfs.ts';
+import { archiveDir, moveNoClobber, sha256File, writeReport } from '../inbox/files.ts';
+import { feedFor, pdfFor } from '../inbox/names.ts';
 import { publishDirty } from '../publish/cycle.ts';
 import type { DrainEvent, DrainStats } from '../publish/drain.ts';
 import type { PlanStats } from '../publish/plan.ts';
 import { readRecords } from '../readers/index.ts';
 import { applyFile, type ApplyResult } from './apply.ts';
+import { keepBlob, startsWithPdfMagic } from './blobs.ts';
 
 export type FileOutcomeKind = 'ingested' | 'rejected' | 'duplicate';
 
@@ -80,7 +81,7 @@ export async function processFile(app: App, file: string, opts: ProcessOptions):
       report.errors.push(new DataError(ErrorCodes.RECORD, size === 0 ? 'the PDF is empty (0 bytes)' : 'not a PDF (it does not start with %PDF-)', { file: name, line: 1, rule: 'pdf', hint: 'the file name matches a `pdfs` pattern; only PDF files belong there' }));
     } else if (!opts.dryRun) {
       // The bytes are kept by content in the state folder: the archived copy may move, the published one must not.
-      const blob = await keepBlob(app, file, sha256);
+      const blob = await keepBlob(app.cfg.state, file, sha256);
       app.store.transaction(() => {
         const owner = app.store.upsertPdf(pdf.kind, pdf.id, { path: blob, sha256, size }, name);
         if (owner) app.store.markDirty(owner);
@@ -138,7 +139,7 @@ export async function processFile(app: App, file: string, opts: ProcessOptions):
         progress?.({ bytes: size, size, records: report.result.records });
         const { skipped, ...counts } = report.result;
         log.info({ feed: feed.name, ...counts, skipped: skipped.length, ms: Date.now() - started }, opts.dryRun ? 'file is valid' : 'file applied');
-        for (const e of skipped) log.warn({ feed: feed.name, code: e.code, ...e.context }, `record skipped: ${e.message}`);
+        for (const e of skipped) log.warn({ feed: feed.name, code: e.code, ref: e.ref, ...e.context }, `record skipped: ${e.message}`);
       } catch (err) {
         if (!(err instanceof FileRejected)) throw err;
         report.errors.push(...err.errors);
@@ -146,7 +147,7 @@ export async function processFile(app: App, file: string, opts: ProcessOptions):
     }
   }
 
-  for (const e of report.errors) log.error({ feed: feed?.name, code: e.code, ...e.context }, e.message);
+  for (const e of report.errors) log.error({ feed: feed?.name, code: e.code, ref: e.ref, ...e.context }, e.message);
   if (opts.dryRun) return report;
 
   if (report.outcome === 'ingested' && opts.publish) {
@@ -187,29 +188,6 @@ export async function processFile(app: App, file: string, opts: ProcessOptions):
     }
   }
   return report;
-}
-
-async function startsWithPdfMagic(file: string): Promise<boolean> {
-  const fh = await open(file, 'r');
-  try {
-    const buf = Buffer.alloc(5);
-    await fh.read(buf, 0, 5, 0);
-    return buf.toString('latin1') === '%PDF-';
-  } finally {
-    await fh.close();
-  }
-}
-
-/** Copies a PDF to `{state folder}/blobs/{sha256}.pdf` (once; same bytes, same file). */
-async function keepBlob(app: App, file: string, sha256: string): Promise<string> {
-  const dir = path.join(path.dirname(app.cfg.state), 'blobs');
-  const dest = path.join(dir, `${sha256}.pdf`);
-  if (await fileExists(dest)) return dest;
-  await mkdir(dir, { recursive: true });
-  const tmp = `${dest}.${process.pid}.tmp`;
-  await copyFile(file, tmp);
-  await rename(tmp, dest);
-  return dest;
 }
 
 export async function fileExists(file: string): Promise<boolean> {

@@ -75,6 +75,30 @@ export function backordersKey(customerNo: string): string {
   return `${customerPrefix(customerNo)}backorders.json`;
 }
 
+/**
+ * Index objects of the compute path (src/edge/compute/): what a filtered or offset list is computed
+ * from. Outside the servable layout on purpose (parseKey does not know them), so the edge never
+ * answers with one as it is.
+ *
+ * - `customers/{c}/index.json`: the customer's manifest (page size, years and counts per list);
+ * - `customers/{c}/{orders|invoices}/index/{year}.json`: that year's list items, newest first.
+ *   Credit invoices are the `type: credit` items of the invoice index.
+ */
+export function indexManifestKey(customerNo: string): string {
+  return `${customerPrefix(customerNo)}index.json`;
+}
+
+export type IndexedList = 'orders' | 'invoices';
+
+export function indexKey(customerNo: string, list: IndexedList, year: number): string {
+  return `${customerPrefix(customerNo)}${list}/index/${year}.json`;
+}
+
+/** True for an index object's key (indexManifestKey, indexKey). */
+export function isIndexKey(key: string): boolean {
+  return /^customers\/[^/]+\/(?:index\.json|(?:orders|invoices)\/index\/\d{4}\.json)$/.test(key);
+}
+
 /** Parses a key back into its parts; undefined for anything outside the layout. */
 export type ParsedKey =
   | { type: 'list'; customerNo: string; list: ListKind; page: number; year?: number }

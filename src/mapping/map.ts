@@ -1,4 +1,4 @@
-import { DataError, ErrorCodes } from '../errors.ts';
+import { DataError, ErrorCodes, type DataRule } from '../errors.ts';
 import { HEADER_FIELDS, LINE_FIELDS, type CanonicalField, type FeedConfig } from '../config/types.ts';
 import { docKindOf, feedCarriesHeaders, type Address, type DocHeader, type DocLine, type MappedRecord } from '../model.ts';
 import type { RawRecord } from '../readers/types.ts';
@@ -51,7 +51,7 @@ export function createMapper(feed: FeedConfig, ctx: MapperContext): (raw: RawRec
       return this;
     }
 
-    fail(field: CanonicalField, value: string, rule: string, message: string, hint?: string): never {
+    fail(field: CanonicalField, value: string, rule: DataRule, message: string, hint?: string): never {
       throw new DataError(ErrorCodes.FIELD, message, { file: this.file, line: this.line, record: this.record, field: `${feed.map[field]} → ${field}`, value, rule, hint });
     }
 

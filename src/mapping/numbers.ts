@@ -6,6 +6,7 @@
  * and the fraction digits exactly as given (no rounding, trailing zeros kept). `-0`, `-0,00` etc.
  * lose their sign. Examples: `1 234,50` → `1234.50`, `007` → `7`, `0,50` → `0.50`, `12,5-` → `-12.5`.
  */
+import escapeStringRegexp from 'escape-string-regexp';
 import { ValueError } from './parse-error.ts';
 
 export type DecimalFormat = 'comma' | 'dot';
@@ -44,8 +45,7 @@ const GROUPED: Record<string, RegExp> = {};
 function groupedPattern(sep: string): RegExp {
   let re = GROUPED[sep];
   if (!re) {
-    const escaped = sep.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    re = new RegExp(`^\\d{1,3}(?:${escaped}\\d{3})+$`);
+    re = new RegExp(`^\\d{1,3}(?:${escapeStringRegexp(sep)}\\d{3})+$`);
     GROUPED[sep] = re;
   }
   return re;

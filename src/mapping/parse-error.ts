@@ -1,3 +1,5 @@
+import type { DataRule } from '../errors.ts';
+
 /**
  * Raised by the pure value parsers in src/mapping (numbers, dates, countries, ...). It carries only
  * what the parser knows: the rule that failed, a message about the value, and an optional hint on
@@ -6,7 +8,7 @@
  */
 export class ValueError extends Error {
   constructor(
-    readonly rule: string,
+    readonly rule: DataRule,
     message: string,
     readonly hint?: string,
   ) {

@@ -13,7 +13,7 @@ import type { FileReport } from '../ingest/process.ts';
 import type { DrainEvent } from '../publish/drain.ts';
 import { parseKey } from '../layout/keys.ts';
 import type { Store } from '../store/db.ts';
-import { isIgnoredName } from '../inbox/files.ts';
+import { isIgnoredName } from '../inbox/names.ts';
 
 export interface MetricsSource {
   store: Store;
@@ -50,7 +50,6 @@ export function createMetrics(src: MetricsSource, opts: { defaultMetrics?: boole
   const registry = new client.Registry();
   if (opts.defaultMetrics ?? true) client.collectDefaultMetrics({ register: registry });
   const now = src.now ?? Date.now;
-  const db = src.store.db;
 
   const taken = new client.Counter({ name: 'vendre_pull_files_taken_total', help: 'Files taken from the drop folder and processed (a file rolled back by a stop is taken again later), per feed.', labelNames: ['feed'], registers: [registry] });
   const archived = new client.Counter({ name: 'vendre_pull_files_archived_total', help: 'Files moved to the archive (applied, or duplicates of applied files), per feed.', labelNames: ['feed'], registers: [registry] });
@@ -86,13 +85,10 @@ export function createMetrics(src: MetricsSource, opts: { defaultMetrics?: boole
     help: 'Outbox entries that failed at least once.',
     registers: [registry],
     collect() {
-      this.set(db.prepare('SELECT count(*) FROM outbox WHERE attempts > 0').pluck().get() as number);
+      this.set(src.store.failingCount());
     },
   });
-  const lastGood = () =>
-    db
-      .prepare<[], { feed: string; at: string }>("SELECT feed, max(finished_at) AS at FROM files WHERE feed IS NOT NULL AND outcome IN ('ingested', 'duplicate') GROUP BY feed")
-      .all();
+  const lastGood = () => src.store.lastSuccessPerFeed();
   new client.Gauge({
     name: 'vendre_pull_last_success_timestamp_seconds',
     help: 'Unix time of the last file per feed that was applied (or recognised as a duplicate). Absent until the first one.',
@@ -120,7 +116,7 @@ export function createMetrics(src: MetricsSource, opts: { defaultMetrics?: boole
     registers: [registry],
     collect() {
       this.reset();
-      for (const r of db.prepare<[], { kind: string; n: number }>('SELECT kind, count(*) AS n FROM docs GROUP BY kind').all()) this.set({ kind: r.kind }, r.n);
+      for (const r of src.store.docsPerKind()) this.set({ kind: r.kind }, r.n);
     },
   });
   new client.Gauge({

@@ -1,5 +1,6 @@
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
+import { CATALOGUE, ErrorCodes } from '../errors.ts';
 import type { Store } from '../store/db.ts';
 import type { RenderOptions } from '../render/documents.ts';
 import type { DocumentValidator } from '../render/validate.ts';
@@ -205,7 +206,7 @@ function settleBatch(store: Store, log: Logger, plans: CustomerPlan[], outcomes:
         if (o) {
           failed++;
           store.failed(c.key, o.error ?? 'failed');
-          log.warn({ key: c.key, customer: c.customer, err: o.error }, 'publish failed; queued in the outbox for the next cycle');
+          log.warn({ code: ErrorCodes.PUBLISH, ref: CATALOGUE['publish-failed'].code, rule: 'publish-failed', key: c.key, customer: c.customer, err: o.error }, 'publish failed; queued in the outbox for the next cycle');
         }
       }
       settleCustomer(store, plan);

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
+import { CATALOGUE, ErrorCodes } from '../errors.ts';
 import type { OutboxEntry, Store } from '../store/db.ts';
 import type { Target } from './targets/target.ts';
 
@@ -64,7 +65,7 @@ export async function drainOutbox(store: Store, target: Target, log: Logger, opt
       failedNow++;
       const message = (err as Error)?.message ?? String(err);
       store.failed(e.key, message);
-      log.warn({ key: e.key, customer: e.customer_no, attempts: e.attempts + 1, err: message }, 'publish failed; stays in the outbox');
+      log.warn({ code: ErrorCodes.PUBLISH, ref: CATALOGUE['publish-failed'].code, rule: 'publish-failed', key: e.key, customer: e.customer_no, attempts: e.attempts + 1, err: message }, 'publish failed; stays in the outbox');
     };
     const done: Array<{ entry: OutboxEntry; size: number; etag?: string }> = [];
     await Promise.all(

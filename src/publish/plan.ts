@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
+import { CATALOGUE, ErrorCodes } from '../errors.ts';
 import type { Store } from '../store/db.ts';
 import { renderCustomer, type RenderOptions } from '../render/documents.ts';
+import { renderIndexes } from '../render/indexes.ts';
 import type { DocumentValidator } from '../render/validate.ts';
 
 export interface PlanStats {
@@ -80,12 +82,21 @@ export function planCustomer(ctx: PlanContext, customer: string): CustomerPlan {
     }
     const problem = ctx.validate(doc.type, doc.body);
     if (problem) {
-      log.error({ code: 'VP_ERR_SCHEMA', feed: ctx.feedOf?.(doc.source.file), customer, key: doc.key, file: doc.source.file, line: doc.source.line }, `not published: ${problem} (from ${doc.source.file}:${doc.source.line})`);
+      log.error({ code: ErrorCodes.SCHEMA, ref: CATALOGUE['document-schema'].code, rule: 'document-schema', feed: ctx.feedOf?.(doc.source.file), customer, key: doc.key, file: doc.source.file, line: doc.source.line }, `not published: ${problem} (from ${doc.source.file}:${doc.source.line})`);
       plan.invalid.push({ key: doc.key, message: problem, source: doc.source });
       continue;
     }
     const phase = doc.type === 'order' || doc.type === 'invoice' || doc.type === 'credit' ? 0 : 1;
     plan.changes.push({ key: doc.key, customer, op: 'put', phase, sha256: sha, body: bytes, size: bytes.length, contentType: JSON_TYPE });
+  }
+  // The compute path's indexes (src/render/indexes.ts), made from the list pages just rendered: with
+  // the lists (phase 1), each only when its bytes changed.
+  for (const index of renderIndexes(customer, docs)) {
+    keep.add(index.key);
+    const bytes = serialize(index.body);
+    const sha = sha256(bytes);
+    if (manifest.get(index.key) === sha) plan.unchanged++;
+    else plan.changes.push({ key: index.key, customer, op: 'put', phase: 1, sha256: sha, body: bytes, size: bytes.length, contentType: JSON_TYPE });
   }
   // PDFs go out with the documents that link to them (phase 0), streamed from where they are kept.
   for (const f of files) {

@@ -44,7 +44,7 @@ export async function verifyTarget(store: Store, target: Target, log: Logger, on
   const queued = store.queuedKeys();
   const listed = new Map<string, ListedObject>();
   // Progress (optional): objects listed of what the manifest expects, then objects read.
-  const expected = onProgress ? (store.db.prepare('SELECT count(*) FROM manifest').pluck().get() as number) : 0;
+  const expected = onProgress ? store.manifestCount() : 0;
   for await (const o of target.list()) {
     listed.set(o.key, o);
     onProgress?.('list', listed.size, expected);
@@ -113,10 +113,9 @@ export async function repairTarget(ctx: PublishContext, log: Logger, onProgress?
   await drainOutbox(store, target, log, { signal: ctx.signal });
   const before = await verifyTarget(store, target, log, onProgress);
   const stale = [...before.missing, ...before.different];
-  const customerOf = store.db.prepare<[string], string>('SELECT customer_no FROM manifest WHERE key = ?').pluck();
   store.transaction(() => {
     for (const key of stale) {
-      const customer = customerOf.get(key);
+      const customer = store.manifestCustomer(key);
       store.removeManifest(key);
       if (customer !== undefined) store.markDirty(customer);
     }

@@ -33,7 +33,7 @@ interface Position {
 
 export async function* readCsv(file: string, opts: ReaderOptions & { name?: string }, limits: ReaderLimits = {}, hooks: ReadHooks = {}): AsyncGenerator<RawRecord> {
   const maxColumns = limits.maxColumns ?? CSV_MAX_COLUMNS;
-  if (!opts.header && !opts.columns?.length) throw new ConfigError(`${file}: a CSV feed without a header row needs \`columns\``, 'columns');
+  if (!opts.header && !opts.columns?.length) throw new ConfigError(`${file}: a CSV feed without a header row needs \`columns\``, 'columns', undefined, 'config-feed');
   // Errors name the file as ops see it in quarantine (its base name); read errors keep the full path.
   const pos: Position = { file: path.basename(file), used: 0, records: 0, names: undefined };
   if (!opts.header) pos.names = checkNames(opts.columns!, pos, 1, maxColumns);
@@ -89,7 +89,7 @@ function createParser(opts: ReaderOptions, limits: ReaderLimits): Parser {
     });
   } catch (err) {
     // Invalid delimiter/quote settings: a config problem, not a data problem.
-    throw new ConfigError(`invalid CSV settings: ${(err as Error).message}`, 'delimiter');
+    throw new ConfigError(`invalid CSV settings: ${(err as Error).message}`, 'delimiter', undefined, 'config-feed');
   }
 }
 

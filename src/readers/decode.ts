@@ -17,7 +17,7 @@ import { pipeline, Transform, type TransformCallback } from 'node:stream';
 import { TextDecoder } from 'node:util';
 import iconv from 'iconv-lite';
 import type { Encoding } from '../config/types.ts';
-import { DataError, ErrorCodes } from '../errors.ts';
+import { DataError, ErrorCodes, type DataRule } from '../errors.ts';
 
 const EMPTY = Buffer.alloc(0);
 const HINT_NOT_UTF8 = 'the file is not UTF-8; exports from Windows ERPs are often windows-1252: if so, set `encoding: windows-1252` for this feed';
@@ -291,7 +291,7 @@ export class DecodeStream extends Transform {
     );
   }
 
-  private encodingError(message: string, pos: LineCounter, bytes: Uint8Array, idx: number, rule: string, hint: string): DataError {
+  private encodingError(message: string, pos: LineCounter, bytes: Uint8Array, idx: number, rule: DataRule, hint: string): DataError {
     return new DataError(ErrorCodes.ENCODING, message, { file: this.file, line: pos.line, column: pos.column, value: hexBytes(bytes, idx), rule, hint });
   }
 }

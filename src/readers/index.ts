@@ -19,6 +19,6 @@ export function readRecords(file: string, opts: ReaderOptions, limits?: ReaderLi
     case 'xml':
       return readXml(file, opts, limits, hooks);
     default:
-      throw new ConfigError(`${file}: unknown format ${JSON.stringify((opts as { format: unknown }).format)}`, 'format');
+      throw new ConfigError(`${file}: unknown format ${JSON.stringify((opts as { format: unknown }).format)}`, 'format', undefined, 'config-feed');
   }
 }

@@ -39,7 +39,7 @@
  */
 import path from 'node:path';
 import { XMLParser, XMLValidator, type EntityDecoderOptions } from 'fast-xml-parser';
-import { ConfigError, DataError, ErrorCodes } from '../errors.ts';
+import { ConfigError, DataError, ErrorCodes, type DataRule } from '../errors.ts';
 import { asReadError, LineCounter, openDecoded } from './decode.ts';
 import { setField, type RawLine, type RawRecord, type ReadHooks, type ReaderLimits, type ReaderOptions } from './types.ts';
 
@@ -48,7 +48,7 @@ export const XML_MAX_RECORD_SIZE = 16 * 1024 * 1024;
 
 export async function* readXml(file: string, opts: ReaderOptions, limits: ReaderLimits = {}, hooks: ReadHooks = {}): AsyncGenerator<RawRecord> {
   const recordPath = splitPath(opts.recordPath);
-  if (!recordPath.length) throw new ConfigError(`${file}: an XML feed needs \`recordPath\``, 'recordPath');
+  if (!recordPath.length) throw new ConfigError(`${file}: an XML feed needs \`recordPath\``, 'recordPath', undefined, 'config-feed');
   const linePath = opts.linePath ? splitPath(opts.linePath).join('/') : undefined;
   const label = path.basename(file); // errors name the file as ops see it in quarantine
   const cutter = new RecordCutter(label, recordPath, linePath, limits.maxRecordSize ?? XML_MAX_RECORD_SIZE);
@@ -438,7 +438,7 @@ export class RecordCutter {
     return this.counter;
   }
 
-  private error(message: string, line: number, column: number, rule: string, hint?: string, value?: string): DataError {
+  private error(message: string, line: number, column: number, rule: DataRule, hint?: string, value?: string): DataError {
     return new DataError(ErrorCodes.XML, message, { file: this.file, line, column, rule, ...(hint ? { hint } : {}), ...(value !== undefined ? { value } : {}) });
   }
 }

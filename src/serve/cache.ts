@@ -1,51 +1,41 @@
+import { LRUCache } from 'lru-cache';
+
 /**
  * A least-recently-used map with a byte budget, for what `serve` keeps between requests (object
- * bytes, compressed variants). A Map iterates in insertion order: a hit moves its entry to the end,
- * and the entries at the front are the first to go when the budget is exceeded.
+ * bytes, compressed variants): lru-cache, behind the small interface serve uses. A hit makes its
+ * entry the most recent; the least recent go first when the bytes or the entries exceed the budget.
  */
-export class Lru<V> {
-  private readonly entries = new Map<string, { value: V; bytes: number }>();
-  private total = 0;
+export class Lru<V extends {}> {
+  private readonly cache: LRUCache<string, V>;
 
   constructor(
     readonly maxBytes: number,
     readonly maxEntries: number,
-  ) {}
+  ) {
+    this.cache = new LRUCache<string, V>({ max: maxEntries, maxSize: maxBytes });
+  }
 
   get size(): number {
-    return this.entries.size;
+    return this.cache.size;
   }
 
   /** Bytes held, as the callers of set() counted them. */
   get bytes(): number {
-    return this.total;
+    return this.cache.calculatedSize;
   }
 
   get(key: string): V | undefined {
-    const e = this.entries.get(key);
-    if (!e) return undefined;
-    this.entries.delete(key);
-    this.entries.set(key, e);
-    return e.value;
+    return this.cache.get(key);
   }
 
-  /** Keeps `value` as costing `bytes`; a value bigger than the whole budget is not kept (and replaces nothing). */
+  /** Keeps `value` as costing `bytes` (a positive integer); a value bigger than the whole budget is not kept, and the key's old value is gone. */
   set(key: string, value: V, bytes: number): void {
-    this.delete(key);
-    if (bytes > this.maxBytes) return;
-    this.entries.set(key, { value, bytes });
-    this.total += bytes;
-    for (const [k, e] of this.entries) {
-      if (this.total <= this.maxBytes && this.entries.size <= this.maxEntries) break;
-      this.entries.delete(k);
-      this.total -= e.bytes;
-    }
+    // Delete first: lru-cache keeps the old size when the same value is set again.
+    this.cache.delete(key);
+    this.cache.set(key, value, { size: bytes });
   }
 
   delete(key: string): void {
-    const e = this.entries.get(key);
-    if (!e) return;
-    this.entries.delete(key);
-    this.total -= e.bytes;
+    this.cache.delete(key);
   }
 }

@@ -11,7 +11,7 @@ export async function listen(server: http.Server, host: string, port: number, co
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(
         err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL'
-          ? new ConfigError(`${configKey.split('.')[0]}: cannot listen on ${host}:${port} (${err.code}); set ${configKey} or stop the other process`, configKey)
+          ? new ConfigError(`${configKey.split('.')[0]}: cannot listen on ${host}:${port} (${err.code}); set ${configKey} or stop the other process`, configKey, undefined, 'config-listen')
           : err,
       ),
     );

@@ -2,7 +2,9 @@ import http from 'node:http';
 import { pipeline } from 'node:stream';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Logger } from 'pino';
-import { decide, type EdgeCredentials, type EdgeSettings } from '../edge/decide.ts';
+import { createHash } from 'node:crypto';
+import { decide, headerValue, type EdgeCredentials, type EdgeSettings } from '../edge/decide.ts';
+import { answerList, answerMissing, COMPUTED_CACHE_CONTROL, type ComputeAnswer, type ComputeSettings, type ReadJson } from '../edge/compute/answer.ts';
 import { nodeEdgeCrypto } from '../layout/node-crypto.ts';
 import { parseQueryString } from '../edge/query.ts';
 import { isCompressible } from '../publish/targets/objects.ts';
@@ -23,6 +25,8 @@ export interface ServeOptions {
   now?: () => number;
   /** Cache and streaming limits (tests); DEFAULT_READER_OPTIONS otherwise. */
   reader?: Partial<ReaderOptions>;
+  /** The compute path's settings (the configured page size); 50 by default. */
+  compute?: ComputeSettings;
 }
 
 const NOT_FOUND = { error: 'not_found', message: 'no such document' };
@@ -130,22 +134,50 @@ export async function startServer(opts: ServeOptions): Promise<{ server: http.Se
     });
   };
 
+  const compute = opts.compute ?? { pageSize: 50 };
+  /** An index object (or any small JSON) for the compute path, through the same reader. */
+  const readJson: ReadJson = async (key) => {
+    const o = await read(key);
+    if (!o) return undefined;
+    try {
+      const body = o.body ?? Buffer.alloc(0);
+      return JSON.parse((o.contentEncoding === 'gzip' ? gunzipSync(body) : body).toString('utf8')) as unknown;
+    } finally {
+      await o.release();
+    }
+  };
+  /** A computed answer: generated JSON, or the object it names. */
+  const answer = async (x: Exchange, a: ComputeAnswer): Promise<void> => {
+    if ('key' in a) {
+      x.key = a.key;
+      const obj = await read(a.key);
+      return obj ? respondWith(x, obj) : json(x, 404, NOT_FOUND);
+    }
+    if (a.status !== 200) return json(x, a.status, a.body);
+    const bytes = Buffer.from(`${JSON.stringify(a.body)}\n`);
+    const etag = `"${createHash('sha256').update(bytes).digest('hex')}"`;
+    const head: Head = { 'content-type': 'application/json; charset=utf-8', 'cache-control': COMPUTED_CACHE_CONTROL, etag, 'content-length': bytes.length };
+    if (matches(x.req.headers['if-none-match'], etag)) return send(x, 304, head, undefined);
+    send(x, 200, head, bytes);
+  };
+
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const rawUrl = req.url ?? '/';
     const q = rawUrl.indexOf('?');
     const x: Exchange = { req, res, method: req.method ?? 'GET', path: q < 0 ? rawUrl : rawUrl.slice(0, q), key: undefined, started: performance.now() };
     const headers: Record<string, string | undefined> = {};
-    for (const k in req.headers) {
-      const v = req.headers[k];
-      headers[k] = Array.isArray(v) ? v[0] : v;
-    }
+    // headersDistinct keeps every value (headers drops repeated Authorization): one rule for repeats, as in the function.
+    const distinct = req.headersDistinct;
+    for (const k in distinct) headers[k] = headerValue(distinct[k]!);
     let obj: Servable | undefined;
     try {
       const decision = decide({ method: x.method, path: x.path, query: parseQueryString(q < 0 ? '' : rawUrl.slice(q + 1)), headers, now: now() }, opts.edge, opts.credentials, nodeEdgeCrypto);
       if (decision.action === 'respond') return json(x, decision.status, decision.body, decision.headers);
+      if (decision.action === 'compute') return await answer(x, await answerList(decision.list, decision.query, readJson, compute));
       x.key = decision.key;
       obj = await read(decision.key);
-      if (!obj) return json(x, 404, NOT_FOUND);
+      // What CloudFront's failover to the compute origin does for a missing object.
+      if (!obj) return await answer(x, await answerMissing(decision.key, readJson, compute));
       respondWith(x, obj);
     } catch (err) {
       void obj?.release();

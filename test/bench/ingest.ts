@@ -56,7 +56,7 @@ import { openApp } from '../../src/app.ts';
 import type { Config, FeedConfig } from '../../src/config/types.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import { DataError } from '../../src/errors.ts';
-import { feedFor } from '../../src/inbox/files.ts';
+import { feedFor } from '../../src/inbox/names.ts';
 import { createLogger } from '../../src/ops/log.ts';
 import { createMapper } from '../../src/mapping/map.ts';
 import { processFile, type FileReport } from '../../src/ingest/process.ts';

@@ -87,7 +87,7 @@ test('CLI: no config and a typo both exit 2 with one clear line on stderr', () =
     writeFileSync(missing, `inbox:\n  stabelMs: 500\n${feeds}`);
     const typo = spawnSync(process.execPath, [...CLI, 'status'], { encoding: 'utf8', env: { ...env, VENDRE_PULL_CONFIG: missing }, timeout: 60_000 });
     assert.equal(typo.status, 2, typo.stderr);
-    assert.equal(typo.stderr, `vendre-pull: ${missing}:2: \`inbox.stabelMs\` is not a known key; did you mean \`stableMs\`?\n`);
+    assert.equal(typo.stderr, `vendre-pull: ${missing}:2: \`inbox.stabelMs\` is not a known key; did you mean \`stableMs\`? [VP_E_CONFIG_INVALID]\n`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

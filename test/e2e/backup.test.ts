@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { openApp } from '../../src/app.ts';
-import { checkBackup } from '../../src/cli/backup.ts';
+import { checkBackup } from '../../src/store/backup.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import { processFile } from '../../src/ingest/process.ts';
 import { silent, tmpDir, writeBytes } from '../helpers.ts';

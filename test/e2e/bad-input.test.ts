@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
+import { CATALOGUE, type Rule } from '../../src/errors.ts';
 import { processFile } from '../../src/ingest/process.ts';
 import { documentKey, parseKey, type ListKind } from '../../src/layout/keys.ts';
 import { appIn, tmpDir } from '../helpers.ts';
@@ -156,6 +157,7 @@ function assertReport(dir: string, c: BadCase): void {
   const e = report.errors[0];
   assert.equal(e.code, c.code, show);
   assert.equal(e.rule, c.rule, show);
+  assert.equal(e.ref, CATALOGUE[c.rule as Rule].code, show);
   // Readers name the path they were given, mapping and store the file's name: both name the file.
   assert.equal(path.basename(e.file), c.name, show);
   assert.match(e.message, new RegExp(`${c.name.replace(/\./g, '\\.')}${c.line !== undefined ? `:${c.line}\\b` : ''}`), show);

@@ -51,6 +51,21 @@ test('--print-config shows the effective config without secrets', () => {
   assert.ok(!r.stdout.includes('demo-token-for-samples-only'));
 });
 
+test('--print-config hides every token or secret written in the config and shows the references', () => {
+  const dir = tmpDir('vp-cli');
+  const cfg = sampleConfig(dir, {
+    admin: { port: 0, tokens: [{ value: 'admin-token-in-the-file' }, { env: 'VP_ADMIN_TOKEN' }] },
+    auth: { modes: ['bearer', 'signed'], tokens: [{ value: 'pull-token-in-the-file' }, { env: 'VP_PULL_TOKEN' }], secrets: [{ env: 'VP_HMAC' }, { value: 'hmac-secret-in-the-file' }] },
+  });
+  const r = cli(['--config', cfg, '--print-config', 'status']);
+  assert.equal(r.status, 0, r.stderr);
+  const shown = JSON.parse(r.stdout);
+  assert.deepEqual(shown.admin.tokens, [{ value: '[redacted]' }, { env: 'VP_ADMIN_TOKEN' }]);
+  assert.deepEqual(shown.auth.tokens, [{ value: '[redacted]' }, { env: 'VP_PULL_TOKEN' }]);
+  assert.deepEqual(shown.auth.secrets, [{ env: 'VP_HMAC' }, { value: '[redacted]' }]);
+  assert.doesNotMatch(r.stdout, /-in-the-file/);
+});
+
 test('the daemon takes files from a watched folder, archives good ones, quarantines bad ones with a report, keeps going, and stops cleanly on SIGTERM', async () => {
   const dir = tmpDir('vp-daemon');
   const cfg = sampleConfig(dir, { serve: { host: '127.0.0.1', port: 0 } });

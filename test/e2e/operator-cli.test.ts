@@ -27,7 +27,8 @@ test('--version and -V print the package version; an error is followed by one li
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, `${version}\n`);
   }
-  for (const args of [['--frobnicate'], ['frobnicate'], ['status', '--frobnicate'], ['serve', '--port', 'x']]) {
+  // What commander refuses (an unknown option or command): its message and the one-line pointer.
+  for (const args of [['--frobnicate'], ['frobnicate'], ['status', '--frobnicate']]) {
     const r = cli(args);
     assert.equal(r.status, 2, args.join(' '));
     const lines = r.stderr.trim().split('\n');
@@ -35,6 +36,11 @@ test('--version and -V print the package version; an error is followed by one li
     assert.equal(lines[1], 'run `vendre-pull --help` for the commands and options');
     assert.equal(r.stdout, '');
   }
+  // A value vendre-pull refuses: one line with its code (the catalogue's hint says to run --help).
+  const port = cli(['serve', '--port', 'x']);
+  assert.equal(port.status, 2);
+  assert.equal(port.stderr, 'vendre-pull: --port: "x" is not a port number [VP_E_USAGE_OPTION]\n');
+  assert.equal(port.stdout, '');
 });
 
 test('read-only commands create nothing: a wrong state file or drop folder is named, exit 2', () => {
@@ -125,7 +131,7 @@ test('colour in pretty log lines follows NO_COLOR and FORCE_COLOR', () => {
 test('status: a long feed name widens the feed column instead of breaking it', async () => {
   const { formatStatus } = await import('../../src/cli/status.ts');
   const feed = (name: string) => ({ name, pattern: '*', last_file: { name: 'x.csv', outcome: 'ingested', records: 1, finished_at: '2025-11-30T10:00:00Z', error: null }, last_ingested_at: null });
-  const published = { objects: 0, orders: 0, invoices: 0, credit_invoices: 0, backorders: 0, pdfs: 0, list_pages: 0, order_lists: 0, invoice_lists: 0, other: 0 };
+  const published = { objects: 0, orders: 0, invoices: 0, credit_invoices: 0, backorders: 0, pdfs: 0, list_pages: 0, order_lists: 0, invoice_lists: 0, indexes: 0, other: 0 };
   const text = formatStatus({
     state: 's', target: 't', feeds: [feed('orders'), feed('business-central-sales-credit-memo-lines')],
     documents: { orders: 0, invoices: 0, credit_invoices: 0, customers: 0, orphan_line_sets: 0 }, published,

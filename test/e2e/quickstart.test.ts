@@ -71,7 +71,7 @@ test('the README quick start matches a run of its job: the seed, published files
   // Published files, JSON documents, PDFs, customers.
   const root = path.join(dir, 'public', sample.prefix ?? 'v1');
   const files = readdirSync(root, { recursive: true }).map(String).filter((f) => /\.(json|pdf)$/.test(f));
-  const [, all, json, pdfs, customers] = claim(text, /publishes (\d+) files \((\d+) JSON documents and (\d+) PDFs\) for (\d+) customers/);
+  const [, all, json, pdfs, customers] = claim(text, /publishes (\d+) files \((\d+) JSON files and (\d+) PDFs\) for (\d+) customers/);
   assert.equal(files.length, Number(all));
   assert.equal(files.filter((f) => f.endsWith('.json')).length, Number(json));
   assert.equal(files.filter((f) => f.endsWith('.pdf')).length, Number(pdfs));
@@ -93,7 +93,7 @@ test('the README quick start matches a run of its job: the seed, published files
   const [, total, parts] = /published\s+(\d+) objects: (.*)/.exec(human.stdout) ?? [];
   assert.equal(Number(total), files.length, human.stdout);
   assert.equal([...parts!.matchAll(/(\d+) [a-zA-Z ]+/g)].reduce((t, m) => t + Number(m[1]), 0), files.length, parts);
-  assert.match(parts!, /\d+ orders, \d+ invoices, \d+ credit invoices, \d+ backorder lists, 7 PDFs, \d+ list pages$/);
+  assert.match(parts!, /\d+ orders, \d+ invoices, \d+ credit invoices, \d+ backorder lists, 7 PDFs, \d+ list pages, \d+ index objects$/);
 
   // A quiet start: no warning or error line.
   const loud = stdout.split('\n').filter((l) => /"level":(40|50|60)/.test(l));

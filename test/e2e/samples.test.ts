@@ -4,10 +4,10 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { App } from '../../src/app.ts';
 import { processFile } from '../../src/ingest/process.ts';
-import { parseKey } from '../../src/layout/keys.ts';
+import { isIndexKey, parseKey } from '../../src/layout/keys.ts';
 import { createValidator } from '../../src/render/validate.ts';
 import type { DocumentType } from '../../src/render/documents.ts';
-import { startServeFor } from '../../src/cli/serve.ts';
+import { startServeFor } from '../../src/serve/start.ts';
 import { tmpDir } from '../helpers.ts';
 import { sampleApp } from '../support/s3-app.ts';
 
@@ -45,8 +45,14 @@ test('the bundled samples publish valid documents with the Pull API fields, and 
   let invoiceYears = 0;
   let trackingLinks = 0;
   let backordered = 0;
+  let indexes = 0;
   for (const f of files) {
     const key = path.relative(app.target.root, f).split(path.sep).join('/');
+    // The compute path's index objects (src/render/indexes.ts): beside the layout, by design.
+    if (isIndexKey(key)) {
+      indexes++;
+      continue;
+    }
     const parsed = parseKey(key);
     assert.ok(parsed, `published key outside the layout: ${key}`);
     customers.add(parsed.customerNo);
@@ -70,6 +76,7 @@ test('the bundled samples publish valid documents with the Pull API fields, and 
     }
   }
   assert.ok(customers.size >= 10, `10+ customers, got ${customers.size}`);
+  assert.ok(indexes > customers.size, `an index.json per customer and year indexes: ${indexes}`);
   // Every dialect produces every document kind (issue 6); PDFs, tracking links and backorders occur.
   for (const [dialect, kinds] of Object.entries(dialects)) assert.deepEqual([...kinds].sort(), ['backorders', 'credit', 'invoice', 'order'], dialect);
   assert.ok(seen.credit >= 10 && seen['credit-list'] > 0 && seen.pdf >= 5, JSON.stringify(seen));
@@ -107,7 +114,11 @@ test('serve answers the published documents over HTTP with bearer auth', async (
     assert.match(ok.headers.get('content-type') ?? '', /^application\/json/);
     const body = Buffer.from(await ok.arrayBuffer());
     assert.ok(body.equals(readFileSync(app.target.pathOf('customers/10003/orders/pages/1.json'))));
-    const missing = await fetch(`${server.url}/v1/customers/99999/orders/pages/1.json`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    // A customer the ERP never exported has an empty list (README "The Pull API layout"), but no documents.
+    const unknown = await fetch(`${server.url}/v1/customers/99999/orders/pages/1.json`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    assert.equal(unknown.status, 200);
+    assert.deepEqual(((await unknown.json()) as { items: unknown[] }).items, []);
+    const missing = await fetch(`${server.url}/v1/customers/99999/orders/100077.json`, { headers: { authorization: `Bearer ${TOKEN}` } });
     assert.equal(missing.status, 404);
     assert.deepEqual(await missing.json(), { error: 'not_found', message: 'no such document' });
     // Without Accept-Encoding (fetch sends gzip by default, and serve compresses when asked).

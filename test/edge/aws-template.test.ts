@@ -6,6 +6,8 @@ import path from 'node:path';
 import { parse, type Tags } from 'yaml';
 import { buildViewerRequest } from '../../src/edge/bundle.ts';
 import { SETTINGS } from './cases.ts';
+import { COMPUTE_ORIGIN_ID } from '../../src/edge/cloudfront/kvs-keys.ts';
+import { LIST_PARAMS } from '../../src/edge/compute/params.ts';
 import { tmpDir } from '../helpers.ts';
 
 /** CloudFormation's short-form functions, read as plain objects. */
@@ -34,12 +36,32 @@ test('samples/aws: the rendered stack carries the generated function verbatim, a
   assert.ok(!statements.some((s) => s.Effect === 'Allow' && s.Principal === '*'), 'nothing public');
   assert.equal(r.OriginAccessControl!.Properties.OriginAccessControlConfig.SigningBehavior, 'always');
   const key = r.CachePolicy!.Properties.CachePolicyConfig.ParametersInCacheKeyAndForwardedToOrigin;
-  assert.deepEqual([key.HeadersConfig.HeaderBehavior, key.CookiesConfig.CookieBehavior, key.QueryStringsConfig.QueryStringBehavior], ['none', 'none', 'none']);
+  assert.deepEqual([key.HeadersConfig.HeaderBehavior, key.CookiesConfig.CookieBehavior, key.QueryStringsConfig.QueryStringBehavior], ['none', 'none', 'whitelist']);
+  // Exactly the parameters the function forwards to the compute path (route.ts), nothing that could carry a credential.
+  assert.deepEqual([...key.QueryStringsConfig.QueryStrings].sort(), [...LIST_PARAMS].sort());
   const dist = r.Distribution!.Properties.DistributionConfig;
   assert.deepEqual(dist.DefaultCacheBehavior.AllowedMethods, ['GET', 'HEAD']);
   assert.equal(dist.DefaultCacheBehavior.ViewerProtocolPolicy, 'https-only');
   assert.deepEqual(dist.DefaultCacheBehavior.FunctionAssociations, [{ EventType: 'viewer-request', FunctionARN: { GetAtt: 'ViewerRequestFunction.FunctionMetadata.FunctionARN' } }]);
   assert.equal(dist.Origins[0].S3OriginConfig.OriginAccessIdentity, '');
+  // The compute origin: a function URL only CloudFront can call, chosen by id or by failover from S3.
+  const compute = dist.Origins.find((o: { Id: string }) => o.Id === COMPUTE_ORIGIN_ID);
+  assert.ok(compute, `an origin with the id the function selects (${COMPUTE_ORIGIN_ID})`);
+  assert.deepEqual(compute.OriginAccessControlId, { GetAtt: 'ComputeOriginAccessControl.Id' });
+  assert.equal(r.ComputeOriginAccessControl!.Properties.OriginAccessControlConfig.OriginAccessControlOriginType, 'lambda');
+  assert.equal(r.ComputeOriginAccessControl!.Properties.OriginAccessControlConfig.SigningBehavior, 'always');
+  assert.equal(r.ComputeUrl!.Properties.AuthType, 'AWS_IAM');
+  for (const name of ['ComputeUrlPermission', 'ComputeInvokePermission']) {
+    assert.equal(r[name]!.Properties.Principal, 'cloudfront.amazonaws.com', name);
+    assert.match(r[name]!.Properties.SourceArn.Sub, /distribution\/\$\{Distribution\}$/, name);
+  }
+  assert.deepEqual([r.ComputeFunction!.Properties.Runtime, r.ComputeFunction!.Properties.Handler], ['nodejs20.x', 'index.handler']);
+  const group = dist.OriginGroups.Items[0];
+  assert.equal(dist.DefaultCacheBehavior.TargetOriginId, group.Id);
+  assert.deepEqual(group.Members.Items, [{ OriginId: 'published' }, { OriginId: COMPUTE_ORIGIN_ID }]);
+  assert.deepEqual(group.FailoverCriteria.StatusCodes.Items, [403, 404]);
+  const policy = r.ComputeRole!.Properties.Policies[0].PolicyDocument.Statement as Array<{ Action: string }>;
+  assert.deepEqual(policy.map((st) => st.Action), ['s3:GetObject', 's3:ListBucket'], 'the compute function only reads');
   assert.deepEqual(dist.CustomErrorResponses, [{ ErrorCode: 404, ResponseCode: 404, ResponsePagePath: '/_vendre-pull/not-found.json', ErrorCachingMinTTL: 30 }]);
   for (const s of ['deploy.sh', 'kvs-sync.sh', 'test-function.sh']) execFileSync('bash', ['-n', path.join('samples/aws', s)]);
 });

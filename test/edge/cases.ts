@@ -7,7 +7,7 @@
  */
 import { stringToSign } from '../../src/edge/canonical.ts';
 import type { EdgeCredentials, EdgeSettings } from '../../src/edge/decide.ts';
-import { pdfLinkSignature } from '../../src/edge/auth.ts';
+import { pdfLinkSignature } from '../../src/layout/pdf-link.ts';
 import { hmacSha256Hex, nodeEdgeCrypto, sha256Hex } from '../../src/layout/node-crypto.ts';
 import { parseQueryString } from '../../src/edge/query.ts';
 
@@ -33,7 +33,11 @@ export function pdfSig(path: string, secret: string = PDF_SECRETS[0]): string {
 export const NOW = 1_764_000_000_000;
 const NOW_S = NOW / 1000;
 
-export type Expect = { key: string } | { status: 400 | 401 | 403 | 404 | 405 };
+/**
+ * key: the object served; status: the edge answers itself; compute: the edge sends the call to the
+ * compute path as `list?known parameters, sorted, re-encoded`, and that answers with `status`.
+ */
+export type Expect = { key: string } | { status: 400 | 401 | 403 | 404 | 405 } | { compute: string; status: 200 | 400 };
 
 export interface EdgeCase {
   name: string;
@@ -88,9 +92,23 @@ valid('static list, query ignored', `/v1/customers/${C}/orders/pages/1.json`, 'c
 valid('query orders, default page', '/v1/orders', `customer_no=${C}`, `customers/${C}/orders/pages/1.json`);
 valid('query orders, page 2', '/v1/orders', `customer_no=${C}&page=2`, `customers/${C}/orders/pages/2.json`);
 valid('query orders within one year', '/v1/orders', `customer_no=${C}&page=1&from=2025-01-01&to=2025-12-31`, `customers/${C}/orders/years/2025/pages/1.json`);
-valid('query orders, date-times within one year', '/v1/orders', `customer_no=${C}&from=2024-03-01T00:00:00Z&to=2024-06-30T23:59:59%2B02:00`, `customers/${C}/orders/years/2024/pages/1.json`);
-valid('query orders across years', '/v1/orders', `customer_no=${C}&page=3&from=2024-06-01&to=2025-05-31`, `customers/${C}/orders/pages/3.json`);
-valid('query orders, from only', '/v1/orders', `customer_no=${C}&from=2025-01-01`, `customers/${C}/orders/pages/1.json`);
+// Every other list call: the compute path, with the known parameters only.
+export const COMPUTED: EdgeCase[] = [];
+const computed = (name: string, path: string, query: string, compute: string, status: 200 | 400 = 200) => {
+  COMPUTED.push(c(`${name} (bearer, new token)`, 'GET', path, query, bearer(), { compute, status }));
+  COMPUTED.push(c(`${name} (signed)`, 'GET', path, query, signed('GET', path, query), { compute, status }));
+};
+computed('query orders, date-times within one year', '/v1/orders', `customer_no=${C}&from=2024-03-01T00:00:00Z&to=2024-06-30T23:59:59%2B02:00`, `orders?customer_no=${C}&from=2024-03-01T00%3A00%3A00Z&to=2024-06-30T23%3A59%3A59%2B02%3A00`);
+computed('query orders across years', '/v1/orders', `customer_no=${C}&page=3&from=2024-06-01&to=2025-05-31`, `orders?customer_no=${C}&from=2024-06-01&page=3&to=2025-05-31`);
+computed('query orders, from only', '/v1/orders', `customer_no=${C}&from=2025-01-01`, `orders?customer_no=${C}&from=2025-01-01`);
+computed('query orders, to only', '/v1/orders', `to=2025-01-01&customer_no=${C}`, `orders?customer_no=${C}&to=2025-01-01`);
+computed('query orders, a year without to', '/v1/orders', `customer_no=${C}&from=2025-01-01&page=2`, `orders?customer_no=${C}&from=2025-01-01&page=2`);
+computed('query orders, offset and count', '/v1/orders', `customer_no=${C}&offset=10&count=5&utm=x`, `orders?count=5&customer_no=${C}&offset=10`);
+computed('query invoices, limit', '/v1/invoices', `customer_no=${C}&limit=3`, `invoices?customer_no=${C}&limit=3`);
+computed('query credit invoices, percent-encoded values normalized', '/v1/credit-invoices', `customer_no=%31%30%30%30%33&from=2025%2D03%2D01`, `credit-invoices?customer_no=${C}&from=2025-03-01`);
+computed('query orders, page 0 (the compute path refuses it)', '/v1/orders', `customer_no=${C}&page=0`, `orders?customer_no=${C}&page=0`, 400);
+computed('query orders, 30 February (the compute path refuses it)', '/v1/orders', `customer_no=${C}&from=2025-02-30`, `orders?customer_no=${C}&from=2025-02-30`, 400);
+computed('query orders with count, a __proto__ parameter is ignored', '/v1/orders', `__proto__=x&customer_no=${C}&count=2`, `orders?count=2&customer_no=${C}`);
 valid('query orders, unknown parameters ignored', '/v1/orders', `per_page=50&customer_no=${C}&sort=date&lang=sv`, `customers/${C}/orders/pages/1.json`);
 valid('query one order', '/v1/orders/100077', `customer_no=${C}`, `customers/${C}/orders/100077.json`);
 valid('query one order, id with space and slash', '/v1/orders/A%201%2F2', `customer_no=${C}`, `customers/${C}/orders/A~201~2F2.json`);
@@ -98,7 +116,9 @@ valid('query one order, id with å', '/v1/orders/%C3%85-7', `customer_no=${C}`, 
 valid('query invoices in one year', '/v1/invoices', `customer_no=${C}&from=2024-01-01&to=2024-12-31&page=2`, `customers/${C}/invoices/years/2024/pages/2.json`);
 valid('query one invoice', '/v1/invoices/F-2025-1', `customer_no=${C}`, `customers/${C}/invoices/F-2025-1.json`);
 valid('query credit invoices in one year', '/v1/credit-invoices', `customer_no=${C}&from=2025-01-01&to=2025-12-31`, `customers/${C}/credit-invoices/years/2025/pages/1.json`);
-valid('query credit invoices across years', '/v1/credit-invoices', `customer_no=${C}&from=2024-01-01&to=2025-12-31`, `customers/${C}/credit-invoices/pages/1.json`);
+computed('query credit invoices across years', '/v1/credit-invoices', `customer_no=${C}&from=2024-01-01&to=2025-12-31`, `credit-invoices?customer_no=${C}&from=2024-01-01&to=2025-12-31`);
+valid('query orders, a __proto__ parameter is ignored', '/v1/orders', `customer_no=${C}&__proto__=1&page=2`, `customers/${C}/orders/pages/2.json`);
+valid('query orders, __proto__ twice', '/v1/orders', `__proto__=1&customer_no=${C}&__proto__=2`, `customers/${C}/orders/pages/1.json`);
 valid('query one credit invoice', '/v1/credit-invoices/K-9', `customer_no=${C}`, `customers/${C}/credit-invoices/K-9.json`);
 valid('query backorders', '/v1/backorders', `customer_no=${C}`, `customers/${C}/backorders.json`);
 valid('query customer number with a space (+)', '/v1/orders', 'customer_no=AB+12', 'customers/AB~2012/orders/pages/1.json');
@@ -359,8 +379,9 @@ for (const [name, path, query, status] of ATTACK_PATHS) {
   hostile(`path ${name} (signed)`, 'GET', path, query, headers, expected);
 }
 
-// Malformed query-style calls, with valid credentials: 400.
-const BAD_QUERIES: Array<[string, string, string]> = [
+// Malformed query-style calls, with valid credentials: 400 from the edge, or (page and dates, which
+// only the compute path reads) from the compute path.
+const BAD_QUERIES: Array<[string, string, string, string?]> = [
   ['no customer_no', '/v1/orders', 'page=1'],
   ['empty customer_no', '/v1/orders', 'customer_no='],
   ['customer_no without a value', '/v1/orders', 'customer_no'],
@@ -370,24 +391,29 @@ const BAD_QUERIES: Array<[string, string, string]> = [
   ['customer_no overlong', '/v1/orders', `customer_no=${'9'.repeat(300)}`],
   ['customer_no malformed encoding', '/v1/orders', 'customer_no=%E0%A4%A'],
   ['parameter name malformed', '/v1/orders', `customer_no=${C}&%ZZ=1`],
-  ['page 0', '/v1/orders', `customer_no=${C}&page=0`],
-  ['page negative', '/v1/orders', `customer_no=${C}&page=-1`],
-  ['page fraction', '/v1/orders', `customer_no=${C}&page=1.5`],
-  ['page exponent', '/v1/orders', `customer_no=${C}&page=1e3`],
-  ['page hex', '/v1/orders', `customer_no=${C}&page=0x10`],
-  ['page overlong', '/v1/orders', `customer_no=${C}&page=99999999`],
-  ['page empty', '/v1/orders', `customer_no=${C}&page=`],
+  ['page 0', '/v1/orders', `customer_no=${C}&page=0`, `orders?customer_no=${C}&page=0`],
+  ['page negative', '/v1/orders', `customer_no=${C}&page=-1`, `orders?customer_no=${C}&page=-1`],
+  ['page fraction', '/v1/orders', `customer_no=${C}&page=1.5`, `orders?customer_no=${C}&page=1.5`],
+  ['page exponent', '/v1/orders', `customer_no=${C}&page=1e3`, `orders?customer_no=${C}&page=1e3`],
+  ['page hex', '/v1/orders', `customer_no=${C}&page=0x10`, `orders?customer_no=${C}&page=0x10`],
+  ['page overlong', '/v1/orders', `customer_no=${C}&page=99999999`, `orders?customer_no=${C}&page=99999999`],
+  ['page empty', '/v1/orders', `customer_no=${C}&page=`, `orders?customer_no=${C}&page=`],
   ['page twice', '/v1/orders', `customer_no=${C}&page=1&page=2`],
-  ['from not a date', '/v1/orders', `customer_no=${C}&from=yesterday&to=2025-12-31`],
-  ['month 13', '/v1/orders', `customer_no=${C}&from=2025-13-01&to=2025-12-31`],
-  ['day 32', '/v1/invoices', `customer_no=${C}&from=2025-01-32&to=2025-12-31`],
-  ['from after to', '/v1/orders', `customer_no=${C}&from=2025-12-31&to=2025-01-01`],
-  ['to with junk', '/v1/orders', `customer_no=${C}&from=2025-01-01&to=2025-12-31%3Bdrop`],
+  ['from twice', '/v1/orders', `customer_no=${C}&from=2025-01-01&from=2025-02-01`],
+  ['from not a date', '/v1/orders', `customer_no=${C}&from=yesterday&to=2025-12-31`, `orders?customer_no=${C}&from=yesterday&to=2025-12-31`],
+  ['month 13', '/v1/orders', `customer_no=${C}&from=2025-13-01&to=2025-12-31`, `orders?customer_no=${C}&from=2025-13-01&to=2025-12-31`],
+  ['day 32', '/v1/invoices', `customer_no=${C}&from=2025-01-32&to=2025-12-31`, `invoices?customer_no=${C}&from=2025-01-32&to=2025-12-31`],
+  ['from after to', '/v1/orders', `customer_no=${C}&from=2025-12-31&to=2025-01-01`, `orders?customer_no=${C}&from=2025-12-31&to=2025-01-01`],
+  ['to with junk', '/v1/orders', `customer_no=${C}&from=2025-01-01&to=2025-12-31%3Bdrop`, `orders?customer_no=${C}&from=2025-01-01&to=2025-12-31%3Bdrop`],
   ['too many parameters', '/v1/orders', [`customer_no=${C}`, ...Array.from({ length: 40 }, (_, i) => `p${i}=1`)].join('&')],
   ['document id overlong', `/v1/orders/${'x'.repeat(300)}`, `customer_no=${C}`],
   ['backorders without customer', '/v1/backorders', ''],
 ];
-for (const [name, path, query] of BAD_QUERIES) {
+for (const [name, path, query, compute] of BAD_QUERIES) {
+  if (compute) {
+    computed(`query ${name}`, path, query, compute, 400);
+    continue;
+  }
   hostile(`query ${name} (bearer)`, 'GET', path, query, bearer(), 400);
   const [headers, expected] = signedOrForged(path, query, 400);
   hostile(`query ${name} (signed)`, 'GET', path, query, headers, expected);
@@ -401,4 +427,4 @@ for (const method of ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'TRACE', 'PRO
 }
 
 /** Every case of the table. */
-export const CASES: EdgeCase[] = [...VALID, ...CONTAINED, ...HOSTILE];
+export const CASES: EdgeCase[] = [...VALID, ...COMPUTED, ...CONTAINED, ...HOSTILE];

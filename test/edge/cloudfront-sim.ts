@@ -44,9 +44,10 @@ export interface CfEvent {
 
 /** A CloudFront viewer-request event for a request spelled as on the wire. */
 export function cfEvent(method: string, path: string, query: string, headers: Record<string, string>): CfEvent {
-  const querystring: CfHeaders = {};
+  // No prototype: a parameter named __proto__ is an own entry here (and must not touch this realm's Object.prototype).
+  const querystring: CfHeaders = Object.create(null) as CfHeaders;
   for (const p of parseQueryString(query)) {
-    const q = querystring[p.name];
+    const q = Object.prototype.hasOwnProperty.call(querystring, p.name) ? querystring[p.name] : undefined;
     if (!q) querystring[p.name] = { value: p.value };
     else (q.multiValue ??= [{ value: q.value }]).push({ value: p.value });
   }
@@ -68,11 +69,20 @@ export interface LoadedFunction {
   run(event: CfEvent, now: number): Promise<Record<string, unknown>>;
   /** Every KeyValueStore key the function asked for, in order. */
   kvsReads: string[];
+  /** The origin id the last run selected (selectRequestOriginById), or undefined: the behaviour's own. */
+  origin: string | undefined;
 }
 
 type AnyNode = Node & { source?: { value: string }; specifiers?: Array<{ local: { name: string } }> };
 
-export function loadFunction(code: string, entries: KvsEntry[]): LoadedFunction {
+/**
+ * How the event reaches the function's realm: `literal` evaluates it as an object literal (a
+ * `__proto__` key then sets the prototype), `parse` with JSON.parse (an own `__proto__` property).
+ * Which one the real runtime does is not documented; the function must decide the same either way.
+ */
+export type EventBuild = 'literal' | 'parse';
+
+export function loadFunction(code: string, entries: KvsEntry[], build: EventBuild = 'literal'): LoadedFunction {
   const store = new Map(entries.map((e) => [e.key, e.value]));
   const kvsReads: string[] = [];
   const context = vm.createContext({});
@@ -90,7 +100,12 @@ export function loadFunction(code: string, entries: KvsEntry[]): LoadedFunction 
       return o;
     },
   };
+  const selected: { origin: string | undefined } = { origin: undefined };
   const cloudfrontShim = {
+    selectRequestOriginById(id: string) {
+      if (typeof id !== 'string' || id === '') throw new Error('selectRequestOriginById needs an origin id');
+      selected.origin = id;
+    },
     kvs(id?: string) {
       if (id !== undefined) throw new Error('this shim has one store; call kvs() without an id');
       return {
@@ -121,10 +136,15 @@ export function loadFunction(code: string, entries: KvsEntry[]): LoadedFunction 
   if (typeof handler !== 'function') throw new Error('the script defines no global handler');
   return {
     kvsReads,
+    get origin() {
+      return selected.origin;
+    },
     async run(event, now) {
+      selected.origin = undefined;
       (context as { __vp_now: number }).__vp_now = now;
       // The event crosses into the function's realm as JSON, the way the runtime builds it.
-      const ctxEvent = vm.runInContext(`(${JSON.stringify(event)})`, context);
+      const json = JSON.stringify(event);
+      const ctxEvent = vm.runInContext(build === 'literal' ? `(${json})` : `JSON.parse(${JSON.stringify(json)})`, context);
       const out = await handler(ctxEvent);
       return JSON.parse(JSON.stringify(out)) as Record<string, unknown>;
     },

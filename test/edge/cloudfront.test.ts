@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { buildViewerRequest, MAX_FUNCTION_BYTES } from '../../src/edge/bundle.ts';
 import { decide } from '../../src/edge/decide.ts';
 import { kvsEntries } from '../../src/edge/kvs.ts';
+import { COMPUTE_ORIGIN_ID } from '../../src/edge/cloudfront/kvs-keys.ts';
 import { nodeEdgeCrypto, sha256Hex } from '../../src/layout/node-crypto.ts';
 import { parseQueryString } from '../../src/edge/query.ts';
 import { AUTH_CONFIG, AUTH_ENV, CASES, CREDENTIALS, HOSTILE, NOW, PDF_SECRETS, SETTINGS, TOKENS, VALID, pdfSig, type EdgeCase } from './cases.ts';
@@ -15,7 +16,15 @@ const entries = kvsEntries(AUTH_CONFIG, AUTH_ENV);
 /** The emitted function's answer, in the decision module's terms. */
 async function functionDecision(fn: ReturnType<typeof loadFunction>, c: EdgeCase) {
   const out = await fn.run(cfEvent(c.method, c.path, c.query, c.headers), c.now);
+  if ('uri' in out && fn.origin === COMPUTE_ORIGIN_ID) {
+    const headers = out.headers as Record<string, unknown>;
+    for (const h of ['authorization', 'x-signature', 'x-timestamp']) assert.ok(!(h in headers), `${c.name}: ${h} does not reach the compute origin`);
+    const qs = out.querystring as Record<string, { value: string; multiValue?: unknown }>;
+    const query = Object.entries(qs).map(([name, v]) => (assert.equal(v.multiValue, undefined), { name, value: v.value }));
+    return { action: 'compute', list: String(out.uri).slice('/v1/'.length), query };
+  }
   if ('uri' in out) {
+    assert.equal(fn.origin, undefined, `${c.name}: a published object comes from the behaviour's origin`);
     assert.ok(String(out.uri).startsWith('/v1/'), c.name);
     assert.deepEqual(out.querystring, {}, `${c.name}: the query is dropped`);
     const headers = out.headers as Record<string, unknown>;
@@ -39,7 +48,7 @@ test(`the emitted viewer-request.js fits CloudFront's 10 KB (${Buffer.byteLength
 test('the emitted file uses only what cloudfront-js-2.0 offers', () => {
   assert.deepEqual(runtimeViolations(code), []);
   assert.match(code, /^\/\/ vendre-pull viewer-request function/);
-  assert.match(code.split('\n')[2]!, /^import \w+ from "crypto";import \w+ from "cloudfront";$/);
+  assert.match(code.split('\n')[1]!, /^import \w+ from "crypto";import \w+ from "cloudfront";$/);
   assert.doesNotMatch(code, /old-token|new-token|hmac-secret|pdf-link-secret|[0-9a-f]{64}/, 'no secret and no hash in the code');
 });
 
@@ -78,8 +87,8 @@ test('the runtime check catches what the runtime lacks', () => {
   assert.notDeepEqual(runtimeViolations('var x = 1;'), [], 'no handler');
 });
 
-test(`the emitted function decides every case of the shared table as the module does (${CASES.length} cases)`, async () => {
-  const fn = loadFunction(code, entries);
+for (const build of ['literal', 'parse'] as const) test(`the emitted function decides every case of the shared table as the module does (${CASES.length} cases, event built by ${build})`, async () => {
+  const fn = loadFunction(code, entries, build);
   let served = 0;
   for (const c of CASES) {
     const expected = decide({ method: c.method, path: c.path, query: parseQueryString(c.query), headers: c.headers, now: c.now }, SETTINGS, CREDENTIALS, nodeEdgeCrypto);
@@ -88,6 +97,8 @@ test(`the emitted function decides every case of the shared table as the module 
     if ('key' in c.expect) {
       assert.deepEqual(got, { action: 'serve', key: c.expect.key }, c.name);
       served++;
+    } else if ('compute' in c.expect) {
+      assert.equal(got.action, 'compute', c.name);
     } else {
       assert.equal((got as { status?: number }).status, c.expect.status, c.name);
     }

@@ -1,16 +1,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkBearer, checkPdfLink, constantTimeEqual, pdfLinkSignature } from '../../src/edge/auth.ts';
+import { checkBearer, checkPdfLink, constantTimeEqual } from '../../src/edge/auth.ts';
+import { pdfLinkSignature } from '../../src/layout/pdf-link.ts';
 import { decide, type EdgeCredentials, type EdgeDecision, type EdgeSettings } from '../../src/edge/decide.ts';
 import { nodeEdgeCrypto, sha256Hex } from '../../src/layout/node-crypto.ts';
 import { parseQueryString } from '../../src/edge/query.ts';
 import { parseKey } from '../../src/layout/keys.ts';
-import { CASES, CONTAINED, CREDENTIALS, HOSTILE, PDF_SECRETS, SETTINGS, VALID, pdfSig, type EdgeCase } from './cases.ts';
+import { CASES, COMPUTED, CONTAINED, CREDENTIALS, HOSTILE, PDF_SECRETS, SETTINGS, VALID, pdfSig, type EdgeCase } from './cases.ts';
 
 const settings: EdgeSettings = { prefix: 'v1', header: 'authorization', bearer: true, signed: false, windowSeconds: 300 };
 const creds: EdgeCredentials = { tokenHashes: [sha256Hex('old-token-123'), sha256Hex('new-token-456')], hmacSecrets: [] };
 const get = (path: string, auth?: string, method = 'GET') =>
   decide({ method, path, query: [], headers: auth === undefined ? {} : { authorization: auth }, now: Date.now() }, settings, creds, nodeEdgeCrypto);
+
+/** A compute decision as the table spells it: `list?name=value&…`. */
+export function computeSpec(d: Extract<EdgeDecision, { action: 'compute' }>): string {
+  return `${d.list}?${d.query.map((q) => `${q.name}=${q.value}`).join('&')}`;
+}
 
 /** The module's decision for a case of the shared table. */
 export function moduleDecision(c: EdgeCase): EdgeDecision {
@@ -74,7 +80,7 @@ test('the window is configurable', () => {
   assert.equal(narrow.action === 'respond' && narrow.status, 403);
 });
 
-test(`the shared table: ${CASES.length} cases (${VALID.length} valid, ${CONTAINED.length} contained, ${HOSTILE.length} hostile)`, () => {
+test(`the shared table: ${CASES.length} cases (${VALID.length} valid, ${COMPUTED.length} computed, ${CONTAINED.length} contained, ${HOSTILE.length} hostile)`, () => {
   assert.ok(HOSTILE.length >= 200, `at least 200 hostile requests, got ${HOSTILE.length}`);
   const names = new Set<string>();
   for (const c of CASES) {
@@ -82,6 +88,7 @@ test(`the shared table: ${CASES.length} cases (${VALID.length} valid, ${CONTAINE
     names.add(c.name);
     const d = moduleDecision(c);
     if ('key' in c.expect) assert.deepEqual(d, { action: 'serve', key: c.expect.key }, c.name);
+    else if ('compute' in c.expect) assert.equal(d.action === 'compute' ? computeSpec(d) : d.action, c.expect.compute, c.name);
     else assert.equal(d.action === 'respond' ? d.status : `serve ${(d as { key: string }).key}`, c.expect.status, c.name);
   }
   // Served keys stay in the layout and inside the customer named by the request.
@@ -96,7 +103,7 @@ test('responses carry a JSON error body and no hint about what exists', () => {
   const bodies = new Map<number, Set<string>>();
   for (const c of HOSTILE) {
     const d = moduleDecision(c);
-    assert.equal(d.action, 'respond');
+    assert.equal(d.action, 'respond', c.name);
     if (d.action !== 'respond') continue;
     assert.deepEqual(Object.keys(d.body), ['error', 'message']);
     if (!bodies.has(d.status)) bodies.set(d.status, new Set());

@@ -14,7 +14,7 @@ import { openApp } from '../../src/app.ts';
 import { kvsEntries } from '../../src/edge/kvs.ts';
 import { edgeCredentials } from '../../src/edge/settings.ts';
 import { processFile } from '../../src/ingest/process.ts';
-import { startServeFor } from '../../src/cli/serve.ts';
+import { startServeFor } from '../../src/serve/start.ts';
 import { ConfigError } from '../../src/errors.ts';
 import { appIn, silent, tmpDir, writeBytes } from '../helpers.ts';
 import { rawRequest } from '../serve/http.ts';

@@ -8,9 +8,16 @@ const r = (path: string, query = '') => route(path, parseQueryString(query), 'v1
 
 test('query-style calls land on the published keys', () => {
   assert.deepEqual(r('/v1/orders', 'customer_no=10003'), { key: 'customers/10003/orders/pages/1.json' });
-  assert.deepEqual(r('/v1/orders', 'customer_no=10003&page=4&from=2025-02-01&to=2025-02-28'), { key: 'customers/10003/orders/years/2025/pages/4.json' });
-  assert.deepEqual(r('/v1/invoices', 'customer_no=10003&from=2024-12-01&to=2025-01-31'), { key: 'customers/10003/invoices/pages/1.json' });
-  assert.deepEqual(r('/v1/invoices', 'customer_no=10003&to=2025-01-31'), { key: 'customers/10003/invoices/pages/1.json' });
+  assert.deepEqual(r('/v1/orders', 'customer_no=10003&page=4&from=2025-01-01&to=2025-12-31'), { key: 'customers/10003/orders/years/2025/pages/4.json' });
+  assert.deepEqual(r('/v1/orders', 'customer_no=10003&page=4&from=2025-02-01&to=2025-02-28'), {
+    compute: 'orders',
+    query: [{ name: 'customer_no', value: '10003' }, { name: 'from', value: '2025-02-01' }, { name: 'page', value: '4' }, { name: 'to', value: '2025-02-28' }],
+  });
+  assert.deepEqual(r('/v1/invoices', 'customer_no=10003&to=2025-01-31&x=1'), { compute: 'invoices', query: [{ name: 'customer_no', value: '10003' }, { name: 'to', value: '2025-01-31' }] });
+  assert.deepEqual(r('/v1/invoices', 'customer_no=10003&from=2025-01-01&to=2025-12-31T00:00'), {
+    compute: 'invoices',
+    query: [{ name: 'customer_no', value: '10003' }, { name: 'from', value: '2025-01-01' }, { name: 'to', value: '2025-12-31T00%3A00' }],
+  });
   assert.deepEqual(r('/v1/credit-invoices', 'customer_no=10003&page=2'), { key: 'customers/10003/credit-invoices/pages/2.json' });
   assert.deepEqual(r('/v1/backorders', 'customer_no=10003&page=9'), { key: 'customers/10003/backorders.json' });
   assert.deepEqual(r('/v1/invoices/F%2F1', 'customer_no=10003'), { key: 'customers/10003/invoices/F~2F1.json' });

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, linkSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { globToRegExp, isIgnoredName, moveNoClobber } from '../../src/inbox/files.ts';
+import { moveNoClobber } from '../../src/inbox/files.ts';
+import { globToRegExp, isIgnoredName } from '../../src/inbox/names.ts';
 import { tmpDir } from '../helpers.ts';
 
 test('moves never overwrite: a clash gets ~N before the extension, still matching the feed pattern', async () => {

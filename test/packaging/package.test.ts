@@ -27,7 +27,7 @@ test('package: MIT licence, a changelog, no tests in the tarball, esbuild only a
   assert.deepEqual(files.filter((f) => /^test\/|\.test\.(ts|js)$|^src\//.test(f)), [], 'no tests or TypeScript sources');
   for (const f of ['LICENSE', 'CHANGELOG.md', 'README.md', 'Dockerfile', 'package.json', 'schemas/config.schema.json', 'samples/vendre-pull.yaml', 'samples/docker/compose.yaml']) assert.ok(files.includes(f), `${f} is packed`);
   // Built or not, dist/ is what the package ships: the binary, and the edge bundle the `edge` command reads.
-  if (existsSync('dist/cli.js')) for (const f of ['dist/cli.js', 'dist/edge/viewer-request.template.js']) assert.ok(files.includes(f), `${f} is packed`);
+  if (existsSync('dist/cli.js')) for (const f of ['dist/cli.js', 'dist/edge/viewer-request.template.js', 'dist/edge/compute-handler.template.mjs']) assert.ok(files.includes(f), `${f} is packed`);
 });
 
 interface Instruction {

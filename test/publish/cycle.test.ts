@@ -45,10 +45,14 @@ test('documents are written before the lists that point to them; deletions come 
     'put customers/C1/orders/2.json',
     'put customers/C1/orders/pages/1.json',
     'put customers/C1/orders/years/2024/pages/1.json',
+    // The compute path's indexes go with the lists (phase 1); the emptied year's index is deleted.
+    'put customers/C1/index.json',
+    'put customers/C1/orders/index/2024.json',
     'delete customers/C1/orders/1.json',
+    'delete customers/C1/orders/index/2025.json',
     'delete customers/C1/orders/years/2025/pages/1.json',
   ]);
-  assert.equal(stats.deleted, 2);
+  assert.equal(stats.deleted, 3);
   assert.equal(app.store.dirtyCustomers().length, 0);
   app.close();
 });

@@ -8,7 +8,7 @@ import { publishDirty } from '../../src/publish/cycle.ts';
 import { drainOutbox } from '../../src/publish/drain.ts';
 import { objectKind } from '../../src/publish/targets/objects.ts';
 import { S3Target } from '../../src/publish/targets/s3.ts';
-import { collectStatus } from '../../src/cli/status.ts';
+import { collectStatus } from '../../src/ops/status.ts';
 import { ConfigError } from '../../src/errors.ts';
 import { localApp, silent, tmpDir } from '../helpers.ts';
 import { startS3rver, type S3rverHandle } from '../support/s3rver.ts';

@@ -107,7 +107,8 @@ test('a missing object is a JSON 404; a failing target a 502; the access log nam
     return k === LIST ? { body: Buffer.from('{}'), contentType: 'application/json; charset=utf-8', etag: '"1"', size: 2 } : undefined;
   } };
   await withServer(target, async (url, logs) => {
-    const missing = await rawRequest(url, 'GET', '/v1/customers/99999/orders/pages/1.json', AUTH);
+    // A missing document (a missing list page of an unknown customer is an empty list: see pull-api.test.ts).
+    const missing = await rawRequest(url, 'GET', '/v1/customers/99999/orders/1.json', AUTH);
     assert.equal(missing.status, 404);
     assert.deepEqual(JSON.parse(missing.body.toString()), { error: 'not_found', message: 'no such document' });
     const sig = signed('GET', '/v1/orders', 'customer_no=10003');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { processFile } from '../../src/ingest/process.ts';
-import { collectStatus } from '../../src/cli/status.ts';
+import { collectStatus } from '../../src/ops/status.ts';
 import { appIn, tmpDir, writeBytes } from '../helpers.ts';
 
 const CONFIG = `

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { processFile } from '../../src/ingest/process.ts';
-import { MIGRATIONS, openStore } from '../../src/store/db.ts';
+import { openStore } from '../../src/store/db.ts';
+import { MIGRATIONS } from '../../src/store/open.ts';
 import { appIn, FLAT_HEADER, FLAT_ORDERS_FEED, flatRow, tmpDir, writeBytes, type LocalApp } from '../helpers.ts';
 
 const readJson = (app: LocalApp, key: string): unknown => JSON.parse(readFileSync(app.target.pathOf(key), 'utf8'));

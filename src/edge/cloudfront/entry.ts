@@ -9,10 +9,11 @@
  */
 import crypto from 'crypto';
 import cf from 'cloudfront';
-import { bearerToken, PDF_LINK_PARAM, type EdgeCrypto } from '../auth.ts';
-import { decide, SIGNATURE_HEADER, TIMESTAMP_HEADER, type EdgeDecision, type EdgeSettings } from '../decide.ts';
+import { bearerToken } from '../auth.ts';
+import { PDF_LINK_PARAM, type EdgeCrypto } from '../../layout/pdf-link.ts';
+import { decide, REPEATED, SIGNATURE_HEADER, TIMESTAMP_HEADER, type EdgeDecision, type EdgeSettings } from '../decide.ts';
 import { pairsFromCloudFront } from '../query.ts';
-import { KVS_HMAC_PREFIX, KVS_HMAC_SLOTS, KVS_PDF_PREFIX, KVS_TOKEN_PREFIX } from './kvs-keys.ts';
+import { COMPUTE_ORIGIN_ID, KVS_HMAC_PREFIX, KVS_HMAC_SLOTS, KVS_PDF_PREFIX, KVS_TOKEN_PREFIX } from './kvs-keys.ts';
 
 /** Replaced at bundle time with the settings from the config (prefix, header, modes, window). */
 declare const VP_EDGE_SETTINGS: EdgeSettings;
@@ -51,7 +52,11 @@ const edgeCrypto: EdgeCrypto = { sha256Hex: sha256Hex, hmacSha256Hex: hmacSha256
 export async function handler(event: { request: CfRequest }): Promise<CfRequest | CfResponse> {
   const request = event.request;
   const headers: Record<string, string | undefined> = {};
-  for (const name in request.headers) headers[name] = request.headers[name]!.value;
+  for (const name in request.headers) {
+    const h = request.headers[name]!;
+    // One rule for repeated headers, as in serve (see REPEATED).
+    headers[name] = h.multiValue && h.multiValue.length > 1 ? REPEATED : h.value;
+  }
   const tokenHashes: string[] = [];
   const hmacSecrets: string[] = [];
   const pdfSecrets: string[] = [];
@@ -71,7 +76,18 @@ export async function handler(event: { request: CfRequest }): Promise<CfRequest 
     { tokenHashes: tokenHashes, hmacSecrets: hmacSecrets, pdfSecrets: pdfSecrets },
     edgeCrypto,
   );
-  return decision.action === 'serve' ? forward(request, decision.key) : respond(decision);
+  if (decision.action === 'respond') return respond(decision);
+  if (decision.action === 'compute') {
+    // The compute origin (a Lambda function URL behind OAC, see samples/aws): the list path stays, the
+    // query is the known parameters, normalized, and so is the cache key.
+    cf.selectRequestOriginById(COMPUTE_ORIGIN_ID);
+    const qs: Record<string, CfValue> = {};
+    for (let i = 0; i < decision.query.length; i++) qs[decision.query[i]!.name] = { value: decision.query[i]!.value };
+    forward(request, decision.list);
+    request.querystring = qs;
+    return request;
+  }
+  return forward(request, decision.key);
 }
 
 /** The secrets in slots PREFIX0..2; an empty slot is skipped. */
@@ -85,7 +101,7 @@ async function slots(prefix: string, out: string[]): Promise<void> {
   }
 }
 
-/** On to the cache and S3: the object's URI only, without query or credentials. */
+/** On to the cache and the origin: the object's URI (or the list's), without query or credentials. */
 function forward(request: CfRequest, key: string): CfRequest {
   request.uri = '/' + settings.prefix + '/' + key;
   request.querystring = {};

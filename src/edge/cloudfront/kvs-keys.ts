@@ -15,3 +15,5 @@ export const KVS_HMAC_PREFIX = 'hmac.';
 export const KVS_PDF_PREFIX = 'pdf.';
 /** Slots per kind of secret (HMAC, PDF link). */
 export const KVS_HMAC_SLOTS = 3;
+/** The distribution's origin id of the compute path (samples/aws/template.yaml). */
+export const COMPUTE_ORIGIN_ID = 'compute';

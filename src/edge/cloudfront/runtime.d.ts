@@ -5,6 +5,6 @@ declare module 'cloudfront' {
     get(key: string, options?: { format: 'string' }): Promise<string>;
     exists(key: string): Promise<boolean>;
   }
-  const cf: { kvs(id?: string): KeyValueStoreHandle };
+  const cf: { kvs(id?: string): KeyValueStoreHandle; selectRequestOriginById(originId: string): void };
   export default cf;
 }

@@ -3,6 +3,7 @@ import { mkdir as mkdirCallback, rename as renameCallback, stat as statCallback,
 import { access, constants, copyFile, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { walkFiles } from '../../fs/walk.ts';
 import { cacheControlFor, contentTypeFor, type CacheControlPolicy } from './objects.ts';
 import type { ListedObject, ObjectVersion, OpenedObject, PutOptions, StoredObject, Target } from './target.ts';
 
@@ -116,27 +117,11 @@ export class LocalTarget implements Target {
 
   /** Every file under the prefix, with the sha256 of its content (read here: a directory keeps no checksums). */
   async *list(): AsyncIterable<ListedObject> {
-    const walk = async function* (dir: string, rel: string): AsyncGenerator<ListedObject> {
-      let entries;
-      try {
-        entries = await readdir(dir, { withFileTypes: true });
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-        throw err;
-      }
-      for (const d of entries) {
-        const key = rel ? `${rel}/${d.name}` : d.name;
-        const full = path.join(dir, d.name);
-        if (d.isDirectory()) {
-          yield* walk(full, key);
-        } else if (d.isFile()) {
-          const [body, st] = await Promise.all([readFile(full), stat(full)]);
-          const sha256 = createHash('sha256').update(body).digest('hex');
-          yield { key, size: body.length, sha256, etag: `"${sha256}"`, lastModified: st.mtime };
-        }
-      }
-    };
-    yield* walk(this.root, '');
+    for await (const f of walkFiles(this.root)) {
+      const [body, st] = await Promise.all([readFile(f.path), stat(f.path)]);
+      const sha256 = createHash('sha256').update(body).digest('hex');
+      yield { key: f.rel, size: body.length, sha256, etag: `"${sha256}"`, lastModified: st.mtime };
+    }
   }
 
   async get(key: string): Promise<StoredObject | undefined> {

@@ -133,7 +133,7 @@ export class S3Target implements Target {
     this.client = opts.client;
     this.multipartThreshold = opts.multipartThreshold ?? DEFAULT_MULTIPART_THRESHOLD;
     this.partSize = opts.partSize ?? DEFAULT_PART_SIZE;
-    if (this.partSize < MIN_PART_SIZE) throw new ConfigError(`s3.partSizeMiB: a part must be at least 5 MiB (S3's minimum), got ${this.partSize} bytes`, 's3.partSizeMiB');
+    if (this.partSize < MIN_PART_SIZE) throw new ConfigError(`s3.partSizeMiB: a part must be at least 5 MiB (S3's minimum), got ${this.partSize} bytes`, 's3.partSizeMiB', undefined, 'config-invalid');
     this.bucket = opts.bucket;
     this.concurrency = opts.concurrency;
     this.root = `${[opts.bucketPrefix, opts.prefix].filter(Boolean).join('/')}/`;
@@ -150,7 +150,7 @@ export class S3Target implements Target {
     try {
       await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
     } catch (err) {
-      throw new ConfigError(`target ${this.description}: ${explainHeadBucket(err, this.bucket)}`, 'target');
+      throw new ConfigError(`target ${this.description}: ${explainHeadBucket(err, this.bucket)}`, 'target', undefined, 'config-target');
     }
   }
 

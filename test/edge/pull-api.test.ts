@@ -1,0 +1,205 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { buildComputeHandler, buildViewerRequest } from '../../src/edge/bundle.ts';
+import { computeHandler } from '../../src/edge/compute/lambda.ts';
+import { MAX_COUNT } from '../../src/edge/compute/params.ts';
+import { kvsEntries } from '../../src/edge/kvs.ts';
+import { startServer } from '../../src/serve/server.ts';
+import { silent, tmpDir } from '../helpers.ts';
+import { ingestSamples, readTree, sampleApp } from '../support/s3-app.ts';
+import { startS3rver, type S3rverHandle } from '../support/s3rver.ts';
+import { rawRequest } from '../serve/http.ts';
+import { AUTH_CONFIG, AUTH_ENV, CREDENTIALS, NOW, SETTINGS, TOKENS, signed } from './cases.ts';
+import { loadFunction } from './cloudfront-sim.ts';
+import { cdnRequest, type Cdn } from './cdn.ts';
+import { apiCases, expectedList, type FullLists, type ListName } from './pull-api-cases.ts';
+
+const BUCKET = 'pull-api-cdn';
+const ROOT = 'tenant-a';
+const C = '10003';
+const bearer = { authorization: `Bearer ${TOKENS[1]}` };
+
+let tree: Map<string, Buffer>;
+let full: FullLists;
+let pageSize: number;
+let s3: S3rverHandle;
+let serve: Awaited<ReturnType<typeof startServer>>;
+let cdn: Cdn;
+let closeApp: () => void;
+let serveRoot: string;
+
+const json = (b: Buffer) => JSON.parse(b.toString('utf8')) as Record<string, unknown>;
+
+before(async () => {
+  const dir = tmpDir('vp-pull-api');
+  const app = sampleApp(dir);
+  closeApp = () => app.close();
+  await ingestSamples(app);
+  serveRoot = app.target.root;
+  tree = readTree(app.target.root);
+  // The published whole-history lists, page after page: what every expectation is computed from.
+  full = new Map();
+  for (const key of tree.keys()) {
+    const m = /^customers\/([^/]+)\/index\.json$/.exec(key);
+    if (!m) continue;
+    const lists = { orders: [], invoices: [], 'credit-invoices': [] } as Record<ListName, Array<Record<string, unknown>>>;
+    for (const l of Object.keys(lists) as ListName[]) {
+      for (let page = 1; tree.has(`customers/${m[1]}/${l}/pages/${page}.json`); page++) {
+        const body = json(tree.get(`customers/${m[1]}/${l}/pages/${page}.json`)!);
+        pageSize = body.per_page as number;
+        lists[l].push(...(body.items as Array<Record<string, unknown>>));
+      }
+    }
+    full.set(json(tree.get(key)!).customer_no as string, lists);
+  }
+  s3 = await startS3rver([BUCKET]);
+  for (const [key, body] of tree) {
+    await s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${ROOT}/v1/${key}`, Body: body, ContentType: key.endsWith('.pdf') ? 'application/pdf' : 'application/json; charset=utf-8' }));
+  }
+  serve = await startServer({ host: '127.0.0.1', port: 0, edge: SETTINGS, credentials: CREDENTIALS, target: app.target, log: silent(), now: () => NOW, compute: { pageSize } });
+  const fn = loadFunction(await buildViewerRequest(SETTINGS), kvsEntries(AUTH_CONFIG, AUTH_ENV));
+  cdn = { fn, compute: computeHandler({ prefix: 'v1', pageSize, bucket: BUCKET, root: ROOT }, s3.client), s3: s3.client, bucket: BUCKET, root: ROOT };
+});
+
+after(async () => {
+  await serve?.close();
+  await s3?.close();
+  closeApp?.();
+});
+
+async function both(path: string, query: string, headers: Record<string, string> = bearer) {
+  const a = await rawRequest(serve.url, 'GET', query ? `${path}?${query}` : path, headers);
+  const b = await cdnRequest(cdn, 'GET', path, query, headers, NOW);
+  return { serve: a, cdn: b };
+}
+
+test('the samples publish one index per customer and per list and year, outside the servable layout', async () => {
+  const manifests = [...tree.keys()].filter((k) => /^customers\/[^/]+\/index\.json$/.test(k));
+  assert.equal(manifests.length, full.size);
+  assert.ok(full.size >= 2);
+  const m = json(tree.get(`customers/${C}/index.json`)!);
+  assert.deepEqual(
+    m.orders,
+    [2025, 2024].map((y) => [y, full.get(C)!.orders.filter((i) => String(i.date).startsWith(`${y}-`)).length]),
+  );
+  const r = await both(`/v1/customers/${C}/index.json`, '');
+  assert.equal(r.serve.status, 404, 'an index is not a document');
+  assert.equal(r.cdn.status, 404);
+});
+
+test('the Pull API table: serve and the CDN path give the same exact answers, computed from the published full lists', async () => {
+  const c10003 = full.get(C)!;
+  const other = [...full.keys()].find((k) => k !== C && full.get(k)!['credit-invoices'].length === 0 && full.get(k)!.orders.length > 0)!;
+  const creditId = c10003['credit-invoices'][0]!.id as string;
+  const someDate = c10003.orders[9]!.date as string;
+  const cases = apiCases(C, other, creditId, someDate);
+  assert.ok(cases.length >= 150, `${cases.length} cases`);
+  const via = { s3: 0, compute: 0, function: 0 };
+  for (const c of cases) {
+    const r = await both(c.path, c.query);
+    assert.equal(r.cdn.status, r.serve.status, `${c.name}: same status`);
+    assert.deepEqual(json(r.cdn.body), json(r.serve.body), `${c.name}: same body`);
+    via[r.cdn.via]++;
+    const body = json(r.serve.body);
+    if ('status' in c.kind) {
+      assert.equal(r.serve.status, c.kind.status, c.name);
+      assert.deepEqual(Object.keys(body), ['error', 'message'], c.name);
+      continue;
+    }
+    assert.equal(r.serve.status, 200, `${c.name}: ${r.serve.body}`);
+    if ('document' in c.kind) {
+      assert.deepEqual(body, json(tree.get(c.kind.document)!), c.name);
+      continue;
+    }
+    const e = expectedList(full, c.kind.list, c.kind.customer, c.query, pageSize);
+    assert.deepEqual((body.items as Array<{ id: string }>).map((i) => i.id), e.ids, `${c.name}: ids`);
+    assert.deepEqual([body.total, body.total_pages, body.page, body.per_page], [e.total, e.total_pages, e.page, e.per_page], `${c.name}: totals`);
+    const published = c.kind.static && tree.get(publishedKey(c.kind.customer, c.kind.list, c.query, c.kind.static.year));
+    if (published) {
+      assert.equal(r.cdn.via, 's3', `${c.name}: one object at the edge`);
+      assert.deepEqual(body, json(published), `${c.name}: the published page as it is`);
+    } else {
+      assert.equal(r.cdn.via, 'compute', c.name);
+      assert.deepEqual([body.date_from, body.date_to], [e.date_from, e.date_to], `${c.name}: the span of the filtered set`);
+      assert.equal(body.customer_no, c.kind.customer, c.name);
+      // Items as they are on the published pages, byte for byte.
+      const all = full.get(c.kind.customer)?.[c.kind.list] ?? [];
+      for (const item of body.items as Array<{ id: string }>) assert.deepEqual(item, all.find((i) => i.id === item.id), c.name);
+    }
+  }
+  assert.ok(via.s3 >= 10 && via.compute > 100, JSON.stringify(via));
+});
+
+function publishedKey(customer: string, list: ListName, query: string, year?: number): string {
+  const page = new URLSearchParams(query).get('page') ?? '1';
+  return `customers/${customer}/${list}/${year === undefined ? '' : `years/${year}/`}pages/${page}.json`;
+}
+
+test('backorders: published for a known customer, empty for one the ERP never exported', async () => {
+  const known = await both('/v1/backorders', `customer_no=${C}`);
+  assert.equal(known.cdn.via, 's3');
+  assert.deepEqual(json(known.serve.body), json(tree.get(`customers/${C}/backorders.json`)!));
+  assert.deepEqual(json(known.cdn.body), json(known.serve.body));
+  for (const q of ['customer_no=99999', 'customer_no=A%2FB']) {
+    const r = await both('/v1/backorders', q);
+    const customer = new URLSearchParams(q).get('customer_no');
+    const expected = { schema_version: 1, type: 'backorders', customer_no: customer, total: 0, items: [] };
+    assert.deepEqual([r.serve.status, json(r.serve.body)], [200, expected], q);
+    assert.deepEqual([r.cdn.status, json(r.cdn.body), r.cdn.via], [200, expected, 'compute'], q);
+  }
+});
+
+test(`offset/count: the maximum is ${MAX_COUNT}; a signed call reaches the compute path like a bearer one`, async () => {
+  const q = `customer_no=${C}&from=2024-06-01&to=2025-05-31&count=3&offset=2`;
+  const r = await both('/v1/orders', q, signed('GET', '/v1/orders', q));
+  assert.equal(r.cdn.via, 'compute');
+  const e = expectedList(full, 'orders', C, q, pageSize);
+  assert.deepEqual((json(r.serve.body).items as Array<{ id: string }>).map((i) => i.id), e.ids);
+  assert.deepEqual(json(r.cdn.body), json(r.serve.body));
+  const over = await both('/v1/orders', `customer_no=${C}&count=${MAX_COUNT + 1}`);
+  assert.deepEqual([over.serve.status, over.cdn.status], [400, 400]);
+  assert.match(String(json(over.serve.body).message), new RegExp(`1 to ${MAX_COUNT}`));
+});
+
+test('the compute origin answers only list calls and missing published keys', async () => {
+  for (const rawPath of ['/v1/customers/10003/index.json', '/v1/customers/10003/orders/index/2025.json', '/v1/nothing', '/v2/orders', '/v1/__proto__']) {
+    const r = await cdn.compute({ rawPath, rawQueryString: `customer_no=${C}` });
+    assert.equal(r.statusCode, 404, rawPath);
+  }
+  const post = await cdn.compute({ rawPath: '/v1/orders', rawQueryString: `customer_no=${C}`, requestContext: { http: { method: 'POST' } } });
+  assert.equal(post.statusCode, 405);
+});
+
+test('the bundled compute handler (what `vendre-pull edge` writes to compute/index.mjs) is one ES module with the settings baked in', async () => {
+  const code = await buildComputeHandler({ prefix: 'v1', pageSize: 50 });
+  assert.match(code, /^\/\/ vendre-pull compute origin/);
+  assert.doesNotMatch(code, /old-token|new-token|hmac-secret|pdf-link-secret/, 'no secret');
+  assert.doesNotMatch(code, /@aws-sdk\/client-s3[^"]*"\)\s*\{/, 'the SDK is not bundled');
+  const dir = tmpDir('vp-compute');
+  // The Lambda runtime provides the AWS SDK; here, this project's node_modules does.
+  symlinkSync(path.resolve('node_modules'), path.join(dir, 'node_modules'));
+  const file = path.join(dir, 'index.mjs');
+  writeFileSync(file, code);
+  const mod = (await import(pathToFileURL(file).href)) as { handler: (e: unknown) => Promise<{ statusCode: number; body: string }> };
+  // Answered before any S3 read: the bundle runs.
+  const r = await mod.handler({ rawPath: '/v1/orders', rawQueryString: 'customer_no=1', requestContext: { http: { method: 'DELETE' } } });
+  assert.equal(r.statusCode, 405);
+  assert.ok(Buffer.byteLength(code) < 64 * 1024, `${Buffer.byteLength(code)} bytes`);
+});
+
+test('published documents without index objects (before a rebuild): 503 asking for one, not an empty list', async () => {
+  const key = 'customers/NOIDX-1/backorders.json';
+  const body = Buffer.from('{"schema_version":1,"type":"backorders","customer_no":"NOIDX-1","total":0,"items":[]}\n');
+  mkdirSync(path.join(serveRoot, 'customers/NOIDX-1'), { recursive: true });
+  writeFileSync(path.join(serveRoot, key), body);
+  await s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${ROOT}/v1/${key}`, Body: body, ContentType: 'application/json; charset=utf-8' }));
+  for (const q of ['customer_no=NOIDX-1&from=2025-01-01', 'customer_no=NOIDX-1&page=2']) {
+    const r = await both('/v1/orders', q);
+    assert.deepEqual([r.serve.status, json(r.serve.body).error], [503, 'not_indexed'], q);
+    assert.deepEqual([r.cdn.status, json(r.cdn.body)], [r.serve.status, json(r.serve.body)], q);
+  }
+});
