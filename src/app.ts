@@ -6,7 +6,8 @@ import { feedFor } from './inbox/names.ts';
 import { openTarget, type TargetDeps } from './publish/targets/open.ts';
 import type { Target } from './publish/targets/target.ts';
 import type { RawRecord } from './readers/types.ts';
-import { openStore, type Store } from './store/db.ts';
+import type { Store } from './store/db.ts';
+import { openCheckedStore } from './store/check.ts';
 import { createValidator, type DocumentValidator } from './render/validate.ts';
 import type { PublishContext } from './publish/cycle.ts';
 import type { RenderOptions } from './render/documents.ts';
@@ -27,11 +28,18 @@ export interface App {
   close(): void;
 }
 
-export function openApp(cfg: Readonly<Config>, log: Logger, deps: TargetDeps = {}): App {
+export function openApp(cfg: Readonly<Config>, log: Logger, deps: TargetDeps = {}, access: { write?: boolean } = {}): App {
   // Read now (a ConfigError, exit 2, when unset): rendering without the signing secret would publish unusable pdf_links.
   const pdfSigningSecret = resolvePdfLinkSecrets(cfg)[0];
-  const store = openStore(cfg.state);
-  const target = openTarget(cfg, log, deps);
+  // Damaged, emptied or unwritable state files are refused here with a message (exit 2), not a stack.
+  const store = openCheckedStore(cfg.state, { write: access.write ?? false });
+  let target: Target;
+  try {
+    target = openTarget(cfg, log, deps);
+  } catch (err) {
+    store.close();
+    throw err;
+  }
   const validate = createValidator();
   const mappers = new Map<string, (raw: RawRecord, file: string) => MappedRecord>();
   const render: RenderOptions = {

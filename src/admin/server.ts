@@ -26,6 +26,8 @@ export interface Health {
   ready: boolean;
   store: 'ok' | string;
   target: 'ok' | string;
+  /** Whether the outbox is draining: writes that failed and wait for a retry make the daemon unhealthy. */
+  publish: 'ok' | string;
   stopping: boolean;
   problems: string[];
 }
@@ -102,9 +104,14 @@ export function healthChecker(app: App, opts: { stopping?: () => boolean; ttlMs?
       store = `state file ${app.cfg.state}: ${(err as Error).message}`;
     }
     const target = store === 'ok' ? await targetState() : 'not checked';
+    let publish = 'ok';
+    if (store === 'ok') {
+      const f = app.store.outboxFailures();
+      if (f.failing > 0) publish = `${f.failing} outbox entries failing, retried with backoff; last error: ${f.lastError ?? 'unknown'}`;
+    }
     const stopping = opts.stopping?.() ?? false;
-    const problems = [store === 'ok' ? '' : `store: ${store}`, target === 'ok' ? '' : `target: ${target}`, stopping ? 'stopping' : ''].filter(Boolean);
-    return { ready: problems.length === 0, store, target, stopping, problems };
+    const problems = [store === 'ok' ? '' : `store: ${store}`, target === 'ok' ? '' : `target: ${target}`, publish === 'ok' ? '' : `publish: ${publish}`, stopping ? 'stopping' : ''].filter(Boolean);
+    return { ready: problems.length === 0, store, target, publish, stopping, problems };
   };
 }
 
@@ -157,7 +164,7 @@ export async function startAdmin(opts: AdminOptions): Promise<{ server: http.Ser
       if (first === 'healthz' && rest.length === 0) {
         const h = await health();
         // Unauthenticated callers learn ready or not, nothing about paths or errors.
-        const detail = authorised(req) ? { status: h.ready ? 'ok' : 'unavailable', store: h.store, target: h.target, stopping: h.stopping } : { status: h.ready ? 'ok' : 'unavailable' };
+        const detail = authorised(req) ? { status: h.ready ? 'ok' : 'unavailable', store: h.store, target: h.target, publish: h.publish, stopping: h.stopping } : { status: h.ready ? 'ok' : 'unavailable' };
         return json(h.ready ? 200 : 503, detail);
       }
       if (!authorised(req)) {

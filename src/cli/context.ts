@@ -5,6 +5,8 @@ import { ConfigError } from '../errors.ts';
 import { createLogger, type Logger } from '../ops/log.ts';
 import { createProgress, type Progress } from '../ops/progress.ts';
 import { openApp, type App } from '../app.ts';
+import { acquireStateLock, type StateLock } from '../store/lock.ts';
+import { checkMarker, writeMarker } from '../publish/marker.ts';
 
 export interface GlobalOptions {
   config?: string;
@@ -39,6 +41,10 @@ export interface AppOptions {
   requires?: ReadonlyArray<'state' | 'drop'>;
   /** No state file yet: work on an empty in-memory store instead of creating one (`validate`). */
   memoryIfNoState?: boolean;
+  /** Writing commands (the daemon, ingest, replay, rebuild, verify --repair) hold the state's lock, named by this. */
+  writer?: string;
+  /** Take the target over even when its marker names another or a more advanced state (replay, verify --repair --force). */
+  adopt?: boolean;
 }
 
 /** Refuses (ConfigError, exit 2) when a path the command only reads is missing, naming the key and the config file. */
@@ -61,17 +67,55 @@ function isDirectory(dir: string): boolean {
   }
 }
 
-/** Opens config, log and app for one command and always closes the store again. */
+/**
+ * Opens config, log and app for one command and always closes the store again. A writing command
+ * first takes the state's lock (a second one exits 2 naming the holder), then checks the state
+ * against the marker beside the target, and records the marker again when it is done.
+ */
 export async function withApp<T>(g: GlobalOptions, fn: (app: App) => Promise<T>, opts: AppOptions = {}): Promise<T> {
   let cfg = loadFromOptions(g);
-  if (opts.requires) requireExisting(cfg, opts.requires);
+  // The state first, and checked when it is opened; the drop folder after (a damaged state is the bigger news).
+  if (opts.requires?.includes('state')) requireExisting(cfg, ['state']);
   // Nothing stored yet means an empty store: the same answer, without leaving a state file behind.
-  if (opts.memoryIfNoState && !existsSync(cfg.state)) cfg = { ...cfg, state: ':memory:' };
+  if (opts.memoryIfNoState && !opts.writer && !existsSync(cfg.state)) cfg = { ...cfg, state: ':memory:' };
   const log = logger(g, opts.destination ?? 2);
-  const app = openApp(cfg, log);
+  const access = { writer: opts.writer, adopt: opts.adopt };
+  let lock: StateLock | undefined;
+  if (access.writer) lock = acquireStateLock(cfg.state, access.writer);
+  let app: App;
   try {
-    return await fn(app);
+    app = openApp(cfg, log, {}, { write: access.writer !== undefined });
+    if (opts.requires?.includes('drop')) {
+      try {
+        requireExisting(cfg, ['drop']);
+      } catch (err) {
+        app.close();
+        throw err;
+      }
+    }
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+  try {
+    if (access.writer) {
+      await app.target.check();
+      await checkMarker(app.store, app.target, log, { adopt: access.adopt });
+    }
+    const result = await fn(app);
+    if (access.writer) await recordMarker(app);
+    return result;
   } finally {
     app.close();
+    lock?.release();
+  }
+}
+
+/** The marker beside the target after a publish; a target that cannot take it now gets it next time. */
+export async function recordMarker(app: App): Promise<void> {
+  try {
+    await writeMarker(app.store, app.target);
+  } catch (err) {
+    app.log.warn({ err: (err as Error)?.message ?? String(err), target: app.target.description }, 'could not write the state marker beside the target; written after the next publish');
   }
 }

@@ -29,5 +29,5 @@ export async function ingestCommand(files: string[], g: GlobalOptions, opts: { d
       for (const e of r.errors) process.stdout.write(`  ${e.message} [${e.ref}]\n    hint: ${e.hint}\n`);
     }
     return rejected.length > 0 || invalid > 0 ? ExitCodes.DATA : ExitCodes.OK;
-  }, { memoryIfNoState: opts.dryRun });
+  }, opts.dryRun ? { memoryIfNoState: true } : { writer: 'ingest' });
 }

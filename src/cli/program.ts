@@ -110,8 +110,12 @@ function program(): Command {
   p.command('verify')
     .description('compare the target with the manifest (one listing): objects missing, extra or different; exit 1 when they differ')
     .option('--repair', 'write missing and different objects again and delete extra ones, then verify again')
+    .option('--force', 'with --repair: delete even more than verify.maxDeleteShare of the target, and repair a state the target\'s marker does not vouch for')
     .option('--json', 'machine-readable output')
-    .action((o: { repair?: boolean; json?: boolean }) => set(verifyCommand(g(), o)));
+    .action((o: { repair?: boolean; json?: boolean; force?: boolean }) => {
+      if (o.force && !o.repair) throw new UsageError('verify: --force only goes with --repair', 'usage-option');
+      return set(verifyCommand(g(), o));
+    });
 
   p.hook('preAction', () => {
     if (g().printConfig) {

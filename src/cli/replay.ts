@@ -50,7 +50,7 @@ export async function replayCommand(g: GlobalOptions, opts: { fresh?: boolean; f
     app.log.info({ ...stats, rejected }, 'replay done');
     process.stdout.write(formatPublished('replay', stats, ` of ${files.length} archived files${rejected ? ` (${rejected} rejected)` : ''}`));
     return rejected > 0 || stats.invalid > 0 ? ExitCodes.DATA : ExitCodes.OK;
-  });
+  }, { writer: opts.fresh ? 'replay --fresh' : 'replay', adopt: true });
 }
 
 /** `rebuild`: re-renders every customer from the store and publishes what differs. */
@@ -69,5 +69,5 @@ export async function rebuildCommand(g: GlobalOptions): Promise<number> {
     app.log.info({ ...stats }, 'rebuild done');
     process.stdout.write(formatPublished('rebuild', stats));
     return stats.invalid > 0 ? ExitCodes.DATA : ExitCodes.OK;
-  });
+  }, { writer: 'rebuild' });
 }

@@ -2,6 +2,7 @@ import { copyFile, mkdir, readdir, rename, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import type { App } from '../app.ts';
 import { Inbox } from '../inbox/watch.ts';
+import { looksCutOff } from '../inbox/complete.ts';
 import { sha256File } from '../inbox/files.ts';
 import { feedFor, isIgnoredName, pdfFor } from '../inbox/names.ts';
 import { processFile } from '../ingest/process.ts';
@@ -10,9 +11,80 @@ import { drainOutbox } from '../publish/drain.ts';
 import { ApplyAborted } from '../ingest/apply.ts';
 import { startAdminFor } from '../admin/start.ts';
 import { requireCredentials, startServeFor } from '../serve/start.ts';
-import { curlHint, waitForSignal } from './serve.ts';
+import { curlHint } from './serve.ts';
 import { ConfigError } from '../errors.ts';
-import { withApp, type GlobalOptions } from './context.ts';
+import { loadFromOptions, recordMarker, withApp, type GlobalOptions } from './context.ts';
+import type { Logger } from '../ops/log.ts';
+import type { DrainEvent } from '../publish/drain.ts';
+import { checkMarker } from '../publish/marker.ts';
+import { StateError } from '../store/check.ts';
+import { PublishHealth, repeated } from '../ops/health.ts';
+
+/**
+ * Signals of the daemon, installed before anything else runs, so a stop during start-up (the lock,
+ * the state check, publishing what a previous run left) is as graceful as one while watching.
+ * SIGINT/SIGTERM: the first one stops (abort the file in hand, give publishing shutdownMs), a second
+ * one exits at once. SIGHUP is ignored with a log line: logs go to stdout (nothing to reopen) and
+ * the config is read at start only (restart to reload), so a hang-up must not kill the daemon.
+ */
+class Stopper {
+  readonly apply = new AbortController();
+  readonly drain = new AbortController();
+  signal: NodeJS.Signals | undefined;
+  private log: Logger | undefined;
+  private shutdownMs: number | undefined;
+  private deadline: NodeJS.Timeout | undefined;
+  private readonly waiters: Array<() => void> = [];
+  private readonly onStop = (sig: NodeJS.Signals) => this.stop(sig);
+  private readonly onHup = () => this.log?.info({ signal: 'SIGHUP' }, 'SIGHUP ignored: logs go to stdout (nothing to reopen) and the config is read at start (restart to reload it)');
+
+  constructor() {
+    process.on('SIGINT', this.onStop);
+    process.on('SIGTERM', this.onStop);
+    process.on('SIGHUP', this.onHup);
+  }
+
+  get requested(): boolean {
+    return this.signal !== undefined;
+  }
+
+  /** Once the config and log are known: a signal that came earlier is logged now. */
+  attach(log: Logger, shutdownMs: number): void {
+    this.log = log;
+    this.shutdownMs = shutdownMs;
+    if (this.signal) this.announce();
+  }
+
+  /** Resolves on the first SIGINT/SIGTERM (at once if one came already). */
+  wait(): Promise<void> {
+    return this.signal ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private stop(sig: NodeJS.Signals): void {
+    if (this.signal) {
+      (this.log?.warn.bind(this.log) ?? ((m: string) => process.stderr.write(`${m}\n`)))('second signal: exiting now; queued publishing resumes at the next start');
+      process.exit(130);
+    }
+    this.signal = sig;
+    this.apply.abort();
+    if (this.log) this.announce();
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  private announce(): void {
+    this.log!.info({ signal: this.signal, shutdownMs: this.shutdownMs }, 'stopping');
+    // Publishing gets shutdownMs from the signal on; what is left stays queued for the next start.
+    this.deadline ??= setTimeout(() => this.drain.abort(), this.shutdownMs);
+    this.deadline.unref();
+  }
+
+  dispose(): void {
+    clearTimeout(this.deadline);
+    process.off('SIGINT', this.onStop);
+    process.off('SIGTERM', this.onStop);
+    process.off('SIGHUP', this.onHup);
+  }
+}
 
 /** An unknown IANA zone would fail on the first admin page; said at start instead. */
 function checkTimeZone(tz: string, file: string): void {
@@ -26,28 +98,51 @@ function checkTimeZone(tz: string, file: string): void {
 /**
  * `run`: the daemon. Health-checks the target, finishes what a previous run left (dirty customers,
  * the outbox), serves the target, and takes complete files from the drop folder one at a time.
- * SIGINT/SIGTERM: stop taking files, roll back the file in hand (it is taken again next start),
- * publish what is queued within inbox.shutdownMs, exit 0. A second signal exits at once; the
+ * SIGINT/SIGTERM in any phase: stop taking files, roll back the file in hand (it is taken again next
+ * start), publish what is queued within inbox.shutdownMs, exit 0. A second signal exits at once; the
  * store's transactions keep that safe too.
  */
 export async function runCommand(g: GlobalOptions, opts: { seed?: string; serve: boolean }): Promise<number> {
-  return withApp(g, async (app) => {
-    const { cfg, log } = app;
-    // Before anything is taken or published: a server that refuses every request is a config error.
-    if (opts.serve) requireCredentials(cfg);
-    if (cfg.admin.timeZone) checkTimeZone(cfg.admin.timeZone, cfg.file);
-    await app.target.check();
-    for (const dir of Object.values(cfg.folders)) await mkdir(dir, { recursive: true });
-    const stopApply = new AbortController();
-    const stopDrain = new AbortController();
-    // Health, metrics and the admin pages: up first, so /healthz answers during a long first publish.
-    const admin = await startAdminFor(app, { stopping: () => stopApply.signal.aborted });
-    const { metrics } = admin;
-    const leftover = await publishDirty({ ...app.publishContext(), signal: stopDrain.signal, onDrain: metrics.onDrain });
-    if (leftover.customers || leftover.written || leftover.deleted) log.info({ ...leftover }, 'published what the previous run left');
-    if (opts.seed) await seedInbox(app, opts.seed);
+  // Before the lock, the state or any folder: a server that refuses every request, or a time zone
+  // the admin pages cannot show, is a config error (exit 2), not a daemon that runs broken.
+  const cfg = loadFromOptions(g);
+  if (opts.serve) requireCredentials(cfg);
+  if (cfg.admin.timeZone) checkTimeZone(cfg.admin.timeZone, cfg.file);
+  const stop = new Stopper();
+  try {
+    return await withApp(g, (app) => daemon(app, opts, stop), { destination: 1, writer: 'run' });
+  } finally {
+    stop.dispose();
+  }
+}
 
-    const server = opts.serve ? await startServeFor(app) : undefined;
+async function daemon(app: App, opts: { seed?: string; serve: boolean }, stop: Stopper): Promise<number> {
+  const { cfg, log } = app;
+  stop.attach(log, cfg.inbox.shutdownMs);
+  const stopped = (inbox?: Inbox) => {
+    const dirty = app.store.dirtyCount();
+    const rest = app.store.outboxDepth();
+    log.info({ outbox: rest, customers: dirty }, rest || dirty ? 'stopped; what is not published yet (outbox entries, dirty customers) is published first at the next start' : 'stopped');
+    void inbox;
+    return 0;
+  };
+  if (stop.requested) return stopped();
+  for (const dir of Object.values(cfg.folders)) await mkdir(dir, { recursive: true });
+  const health = new PublishHealth();
+  // Health, metrics and the admin pages: up first, so /healthz answers during a long first publish.
+  const admin = await startAdminFor(app, { stopping: () => stop.requested });
+  const { metrics } = admin;
+  const server = opts.serve && !stop.requested ? await startServeFor(app) : undefined;
+  const closeAll = async () => {
+    await server?.close();
+    await admin.close();
+  };
+  try {
+    const leftover = await publishDirty({ ...app.publishContext(), signal: stop.drain.signal, onDrain: metrics.onDrain });
+    if (leftover.customers || leftover.written || leftover.deleted) log.info({ ...leftover }, 'published what the previous run left');
+    if (!stop.requested && opts.seed) await seedInbox(app, opts.seed);
+    if (stop.requested) return stopped();
+
     let hinted = false;
     const hint = () => {
       if (hinted || !server) return;
@@ -65,39 +160,60 @@ export async function runCommand(g: GlobalOptions, opts: { seed?: string; serve:
       usePolling: cfg.inbox.usePolling,
       markers: cfg.inbox.markers,
       order: cfg.inbox.order,
+      writingGraceMs: cfg.inbox.writingGraceMs,
       completion: (name) => feedFor(name, cfg.feeds)?.complete ?? 'stable',
       log,
-      handle: async (file) => {
+      // A target emptied or deleted behind the daemon is found here and written again from the manifest.
+      idle: () => watchTarget(app, stop, metrics.onDrain),
+      retryAfterMs: () => health.retryAfterMs(),
+      cutOff: (file) => {
+        const feed = feedFor(path.basename(file), cfg.feeds);
+        return feed ? looksCutOff(file, feed) : Promise.resolve(false);
+      },
+      handle: async (file, taken) => {
+        await watchTarget(app, stop, metrics.onDrain);
+        let report;
         try {
-          metrics.fileDone(await processFile(app, file, { move: true, publish: true, signal: stopApply.signal, drainSignal: stopDrain.signal, onDrain: metrics.onDrain }));
+          report = await processFile(app, file, { move: true, publish: true, taken, signal: stop.apply.signal, drainSignal: stop.drain.signal, onDrain: metrics.onDrain });
         } catch (err) {
           if (!(err instanceof ApplyAborted)) throw err;
           log.info({ file: path.basename(file) }, 'stopping: file rolled back; it is taken again at the next start');
           return;
         }
+        metrics.fileDone(report);
+        health.after(report, log);
+        if (report.outcome !== 'rejected' && !report.pending) await recordMarker(app);
         hint();
       },
     });
     await inbox.start();
-    const signal = await waitForSignal();
-    log.info({ signal, shutdownMs: cfg.inbox.shutdownMs }, 'stopping');
-    const again = () => {
-      log.warn('second signal: exiting now; queued publishing resumes at the next start');
-      process.exit(130);
-    };
-    process.once('SIGINT', again);
-    process.once('SIGTERM', again);
-    stopApply.abort();
-    const deadline = setTimeout(() => stopDrain.abort(), cfg.inbox.shutdownMs);
+    await stop.wait();
     await inbox.stop();
-    const rest = await drainOutbox(app.store, app.target, log, { signal: stopDrain.signal, onEntry: metrics.onDrain });
-    clearTimeout(deadline);
-    await server?.close();
-    await admin.close();
-    const dirty = app.store.dirtyCount();
-    log.info({ outbox: rest.remaining, customers: dirty }, rest.remaining || dirty ? 'stopped; what is not published yet (outbox entries, dirty customers) is published first at the next start' : 'stopped');
-    return 0;
-  }, { destination: 1 });
+    const rest = await drainOutbox(app.store, app.target, log, { signal: stop.drain.signal, onEntry: metrics.onDrain });
+    if (rest.written || rest.deleted) await recordMarker(app);
+    return stopped(inbox);
+  } finally {
+    await closeAll();
+  }
+}
+
+/** The marker beside the target is gone and the target empty: forget the manifest and publish everything again. */
+async function watchTarget(app: App, stop: Stopper, onDrain: (e: DrainEvent) => void): Promise<void> {
+  let found;
+  try {
+    found = await checkMarker(app.store, app.target, app.log);
+  } catch (err) {
+    if (err instanceof StateError) throw err;
+    const message = (err as Error)?.message ?? String(err);
+    repeated.warn(app.log, `marker:${(err as { code?: string }).code ?? message}`, { err: message, target: app.target.description }, 'cannot check the target (its state marker or first object); checked again later');
+    return;
+  }
+  if (found === 'republish') {
+    await app.target.check();
+    const s = await publishDirty({ ...app.publishContext(), signal: stop.drain.signal, onDrain });
+    app.log.info({ written: s.written, remaining: s.remaining }, 'target written again from the manifest');
+  }
+  if (found !== 'ok') await recordMarker(app);
 }
 
 /**

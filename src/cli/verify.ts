@@ -26,7 +26,7 @@ export function formatReport(r: VerifyReport, title = 'verify'): string {
  * `verify [--repair] [--json]`: lists the target and compares it with the manifest. Exit 0 when
  * they match, 1 when they differ (without --repair) or still differ after the repair.
  */
-export async function verifyCommand(g: GlobalOptions, opts: { repair?: boolean; json?: boolean }): Promise<number> {
+export async function verifyCommand(g: GlobalOptions, opts: { repair?: boolean; json?: boolean; force?: boolean }): Promise<number> {
   return withApp(
     g,
     async (app) => {
@@ -57,7 +57,7 @@ export async function verifyCommand(g: GlobalOptions, opts: { repair?: boolean; 
       }
       let result;
       try {
-        result = await repairTarget(app.publishContext(), app.log, onProgress);
+        result = await repairTarget(app.publishContext(), app.log, onProgress, { maxDeleteShare: app.cfg.verify.maxDeleteShare, force: opts.force ?? false });
       } finally {
         progress.close();
       }
@@ -70,6 +70,6 @@ export async function verifyCommand(g: GlobalOptions, opts: { repair?: boolean; 
       }
       return isClean(result.after) ? ExitCodes.OK : ExitCodes.DATA;
     },
-    { requires: ['state'] },
+    opts.repair ? { requires: ['state'], writer: 'verify --repair', adopt: opts.force } : { requires: ['state'] },
   );
 }

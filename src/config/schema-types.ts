@@ -69,6 +69,12 @@ export interface SchemaConfig {
   folders: FoldersConfig;
   inbox: InboxConfig;
   ingest: IngestConfig;
+  verify: {
+    /**
+     * `verify --repair` refuses (without --force) to delete more than this share of the objects on the target: a state that lost its manifest would otherwise empty the target.
+     */
+    maxDeleteShare: number;
+  };
   serve: ServeConfig;
   admin: AdminConfig;
   auth: AuthConfig;
@@ -204,6 +210,10 @@ export interface InboxConfig {
    * On SIGTERM/SIGINT: time to finish publishing before exiting (what is left stays queued).
    */
   shutdownMs: number;
+  /**
+   * A file that looks cut off (an XML without its closing root element, a CSV ending mid-record) and was modified less than this long ago is still being written: it waits instead of going to quarantine.
+   */
+  writingGraceMs: number;
 }
 export interface IngestConfig {
   /**

@@ -137,6 +137,16 @@ export const CATALOGUE = {
   'config-drop-missing': config('VP_E_CONFIG_DROP_MISSING', '`status` finds no drop folder at `folders.drop`', 'check `folders.drop` against the folder the ERP writes to; `run` creates it'),
   'config-target-missing': config('VP_E_CONFIG_TARGET_MISSING', '`verify` (without `--repair`) finds no local target folder', 'check `target` and `prefix`; `verify --repair` writes everything the manifest lists'),
 
+  // The state file (src/store/check.ts, lock.ts, publish/marker.ts): the command does not start, so
+  // nothing is applied twice, published over or deleted from a state that cannot be trusted.
+  'state-locked': config('VP_E_STATE_LOCKED', 'another daemon or writing command holds the state (its lock file names pid, host and since when)', 'stop the other process first; read-only commands (status, verify without --repair, backup) work meanwhile; a lock of another host that is surely gone: remove the lock file the message names'),
+  'state-damaged': config('VP_E_STATE_DAMAGED', 'the state file is empty (0 bytes), not SQLite, or fails its integrity check', 'restore a backup over it (`vendre-pull backup` writes one) and `vendre-pull replay`, or move it away and `vendre-pull replay --fresh` to rebuild it from the archive'),
+  'state-access': config('VP_E_STATE_ACCESS', 'the state file or its folder cannot be read, written or created', 'give the service user write access to the folder the message names (SQLite writes -wal and -shm beside the file), or point `state` elsewhere'),
+  'state-schema': config('VP_E_STATE_SCHEMA', 'the state file was written by a newer vendre-pull (a schema version this build does not know)', 'upgrade vendre-pull, or restore a backup written by this version'),
+  'state-diverged': config('VP_E_STATE_DIVERGED', 'the target’s marker names another state, or one further along (a state file replaced, emptied, or its -wal lost after a crash)', 'if this state is the right one, `vendre-pull replay` (or `replay --fresh`) rebuilds it from the archive and takes the target over; otherwise restore the state from a backup'),
+  'state-open': config('VP_E_STATE_OPEN', 'the state file cannot be opened for another reason', 'the message quotes SQLite; check the file and its folder'),
+  'repair-delete-share': config('VP_E_REPAIR_DELETE_SHARE', '`verify --repair` would delete more than `verify.maxDeleteShare` of the target: objects the manifest does not know (a lost or replaced state?)', 'nothing was changed: check `vendre-pull status`, restore the state or `replay`; pass `--force` if the deletions are real'),
+
   // Command line.
   usage: usage('VP_E_USAGE', 'the command line is wrong', 'run the command with --help'),
   'usage-option': usage('VP_E_USAGE_OPTION', 'an option has a value it does not accept', 'the message names the option; run the command with --help'),
@@ -144,7 +154,7 @@ export const CATALOGUE = {
   'usage-credentials': usage('VP_E_USAGE_CREDENTIALS', '`sign` has no secret or token to sign with', 'set auth.secrets or auth.tokens in the config, or the environment variable they name'),
 
   // Not raised on purpose.
-  unexpected: { code: 'VP_E_UNEXPECTED', family: F.UNEXPECTED, summary: 'an error vendre-pull did not expect (a bug, or a failure of the machine: disk full, state file damaged)', hint: 'the message has the stack; check disk and state file, then report it with the stack', exit: ExitCodes.UNEXPECTED } as const,
+  unexpected: { code: 'VP_E_UNEXPECTED', family: F.UNEXPECTED, summary: 'an error vendre-pull did not expect (a bug, or a failure of the machine such as a full disk)', hint: 'the message has the stack; check disk and state file, then report it with the stack', exit: ExitCodes.UNEXPECTED } as const,
 
   // Refusals of the Pull API (edge and serve). The body's `error` is the API's own name for them.
   unauthorized: refusal('VP_E_UNAUTHORIZED', 401, 'a request without a credential', 'the shop must send the bearer token or the signature headers'),

@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import chokidar, { type FSWatcher } from 'chokidar';
 import type { Logger } from 'pino';
@@ -20,8 +20,35 @@ export interface InboxOptions {
   /** Which rule applies to a file name (its feed's `complete`; files of no feed: `stable`). */
   completion(name: string): Completion;
   log: Logger;
-  /** Called for one complete file at a time, oldest first; the inbox waits for it. */
-  handle(file: string): Promise<void>;
+  /**
+   * A file that looks cut off (looksCutOff) and was modified less than `writingGraceMs` ago is still
+   * being written: it waits, even when its size has been stable for `stableMs` (a writer pausing).
+   */
+  writingGraceMs?: number;
+  cutOff?(file: string): Promise<boolean>;
+  /** Called when no file is ready, at most every rescanMs (the daemon checks its target here). */
+  idle?(): Promise<void>;
+  /** Wait this long before taking the next file (backoff while publishing fails). */
+  retryAfterMs?(): number;
+  /**
+   * Called for one complete file at a time, oldest first; the inbox waits for it. The file has been
+   * moved into the work folder (`taken`: its identity then); it leaves it to archive or quarantine,
+   * or stays to be handed over again first (publishing unfinished, a stop, a crash).
+   */
+  handle(file: string, taken: TakenFile): Promise<void>;
+}
+
+/** What a file was when it was taken: it is still the same file while these hold. */
+export interface TakenFile {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+  dev: number;
+}
+
+/** The work folder inside the drop folder (a dot name: never a candidate, same filesystem, so moving in is a rename). */
+export function workDirOf(drop: string): string {
+  return path.join(drop, '.taken');
 }
 
 interface Candidate {
@@ -45,8 +72,14 @@ export class Inbox {
   private busy: Promise<void> = Promise.resolve();
   private working = false;
   private stopped = false;
+  private lastIdle = 0;
+  /** Files seen still being written, so that is logged once per file. */
+  private readonly writing = new Set<string>();
+  readonly workDir: string;
 
-  constructor(private readonly opts: InboxOptions) {}
+  constructor(private readonly opts: InboxOptions) {
+    this.workDir = workDirOf(opts.dir);
+  }
 
   async start(): Promise<void> {
     const { dir } = this.opts;
@@ -76,7 +109,8 @@ export class Inbox {
     clearInterval(this.tick);
     clearInterval(this.rescanTimer);
     await this.watcher?.close();
-    await this.busy;
+    // The handler's failure was logged when it happened; a stop only waits for it to end.
+    await this.busy.catch(() => undefined);
   }
 
   private touch(file: string): void {
@@ -112,11 +146,66 @@ export class Inbox {
     return false;
   }
 
+  /** Files taken earlier and not finished (publishing, a stop, a crash): handed over again before anything new. */
+  private async held(): Promise<FileEntry[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.workDir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    const out: FileEntry[] = [];
+    for (const name of names) {
+      if (isIgnoredName(name, this.opts.markers)) continue;
+      const file = path.join(this.workDir, name);
+      const st = await stat(file).catch(() => undefined);
+      if (st?.isFile()) out.push({ path: file, name, mtimeMs: st.mtimeMs, size: st.size });
+    }
+    return out.sort(this.opts.order === 'name' ? byName : byArrival);
+  }
+
+  /**
+   * Moves a complete file into the work folder before it is read: an export renamed over the drop
+   * folder's name meanwhile is a new file, taken next; the bytes read are the bytes archived.
+   * Its markers go with it. Undefined when the file went away first.
+   */
+  private async take(file: string): Promise<string | undefined> {
+    const dest = path.join(this.workDir, path.basename(file));
+    await mkdirOnce(this.workDir);
+    try {
+      await rename(file, dest);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+    for (const s of this.opts.markers) await rename(file + s, dest + s).catch(() => undefined);
+    return dest;
+  }
+
+  private async hand(file: string): Promise<void> {
+    const st = await stat(file);
+    const taken: TakenFile = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, dev: st.dev };
+    this.busy = this.opts.handle(file, taken);
+    try {
+      await this.busy;
+    } finally {
+      // An empty work folder goes, so an idle drop folder is empty.
+      await rmdir(this.workDir).catch(() => undefined);
+    }
+  }
+
   /** Re-stat candidates; hand the first complete one over when nothing is in progress. */
   private async pump(): Promise<void> {
     if (this.working || this.stopped) return;
+    if ((this.opts.retryAfterMs?.() ?? 0) > 0) return;
     this.working = true;
     try {
+      const earlier = (await this.held())[0];
+      if (earlier) {
+        await this.hand(earlier.path);
+        return;
+      }
       const now = Date.now();
       const ready: FileEntry[] = [];
       for (const [file, c] of this.candidates) {
@@ -139,15 +228,29 @@ export class Inbox {
         }
         const entry = { path: file, name: path.basename(file), mtimeMs: st.mtimeMs, size: st.size };
         const rule = this.opts.completion(entry.name);
-        if (rule === 'rename' || (rule === 'marker' && (await this.hasMarker(file))) || (rule === 'stable' && !changed && now - c.since >= this.opts.stableMs)) {
+        if (rule === 'rename' || (rule === 'marker' && (await this.hasMarker(file)))) {
+          ready.push(entry);
+        } else if (rule === 'stable' && !changed && now - c.since >= this.opts.stableMs) {
+          // Stable is not complete when the content is cut off and was written lately: a writer pausing.
+          if (this.opts.cutOff && Date.now() - st.mtimeMs < (this.opts.writingGraceMs ?? 0) && (await this.opts.cutOff(file))) {
+            if (!this.writing.has(file)) {
+              this.writing.add(file);
+              this.opts.log.info({ file: entry.name, size: st.size, graceMs: this.opts.writingGraceMs }, 'file looks cut off and was written lately: still being written, waiting');
+            }
+            continue;
+          }
           ready.push(entry);
         }
       }
       const next = ready.sort(this.opts.order === 'name' ? byName : byArrival)[0];
       if (next && !this.stopped) {
         this.candidates.delete(next.path);
-        this.busy = this.opts.handle(next.path);
-        await this.busy;
+        this.writing.delete(next.path);
+        const taken = await this.take(next.path);
+        if (taken) await this.hand(taken);
+      } else if (!next && this.opts.idle && now - this.lastIdle >= this.opts.rescanMs) {
+        this.lastIdle = now;
+        await this.opts.idle();
       }
     } catch (err) {
       this.opts.log.error({ err }, 'inbox failure; will retry');
@@ -155,4 +258,8 @@ export class Inbox {
       this.working = false;
     }
   }
+}
+
+async function mkdirOnce(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
 }

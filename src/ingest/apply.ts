@@ -111,8 +111,9 @@ async function applyOnce(
   let before = 0;
   let run: Run | undefined;
 
-  const conflict = (rec: MappedRecord, earlier: string) =>
-    new DataError(ErrorCodes.RECORD, `${rec.kind} ${rec.id} appears under customer ${earlier} and ${rec.header!.customer_no} in one file`, {
+  // Both lines are named: the operator has to fix one of them and cannot tell which from the second alone.
+  const conflict = (rec: MappedRecord, earlier: string, earlierLine: number | undefined) =>
+    new DataError(ErrorCodes.RECORD, `${rec.kind} ${rec.id} appears under customer ${earlier} and ${rec.header!.customer_no} in one file (${earlierLine ? `line ${earlierLine}: ${earlier}, ` : ''}line ${rec.source.line}: ${rec.header!.customer_no})`, {
       file: rec.source.file,
       line: rec.source.line,
       record: rec.source.record,
@@ -163,7 +164,7 @@ async function applyOnce(
         const existing = store.getDoc(kind, rec.id);
         if (existing?.mark === mark) {
           // Seen further up the file: the same customer, or a conflict.
-          if (existing.customer_no !== customer) throw conflict(rec, existing.customer_no);
+          if (existing.customer_no !== customer) throw conflict(rec, existing.customer_no, store.docSource(kind, rec.id)?.line);
         } else {
           const json = JSON.stringify(rec.header);
           // A document that moved leaves its old customer's objects.
@@ -177,7 +178,7 @@ async function applyOnce(
         }
         run.customer = customer;
       } else if (run.customer !== customer) {
-        throw conflict(rec, run.customer);
+        throw conflict(rec, run.customer, run.source.line);
       }
     }
     for (const line of rec.lines) run.lines.push(JSON.stringify(line));

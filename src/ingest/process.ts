@@ -4,6 +4,7 @@ import type { App } from '../app.ts';
 import { DataError, ErrorCodes, FileRejected } from '../errors.ts';
 import { archiveDir, moveNoClobber, sha256File, writeReport } from '../inbox/files.ts';
 import { feedFor, pdfFor } from '../inbox/names.ts';
+import type { TakenFile } from '../inbox/watch.ts';
 import { publishDirty } from '../publish/cycle.ts';
 import type { DrainEvent, DrainStats } from '../publish/drain.ts';
 import type { PlanStats } from '../publish/plan.ts';
@@ -26,6 +27,8 @@ export interface ProcessOptions {
   publish: boolean;
   /** Write the file's row in the history (default true; replay re-applies history and does not). */
   record?: boolean;
+  /** What the file was when the inbox took it: a file that changed since (a writer still at it) is put back, not archived or quarantined. */
+  taken?: TakenFile;
   /** Aborts applying (the file is rolled back and stays where it is). */
   signal?: AbortSignal;
   /** Aborts publishing between batches (what is left stays in the outbox). */
@@ -56,6 +59,14 @@ export interface FileReport {
   pending?: boolean;
   /** The file had been applied before a stop; this run only finished publishing and archiving it. */
   resumed?: boolean;
+  /** The file changed after it was taken (a writer still at it): put back in the drop folder. */
+  requeued?: boolean;
+}
+
+/** Whether the file is no longer what was taken (size, mtime, inode). */
+async function changedSince(file: string, taken: TakenFile): Promise<boolean> {
+  const st = await stat(file).catch(() => undefined);
+  return !st || st.size !== taken.size || st.mtimeMs !== taken.mtimeMs || st.ino !== taken.ino || st.dev !== taken.dev;
 }
 
 /**
@@ -162,6 +173,15 @@ export async function processFile(app: App, file: string, opts: ProcessOptions):
       log.warn({ remaining: s.remaining, failed: s.failed }, 'not archived yet: publishing did not finish (outbox or customers waiting); retried on the next cycle');
       return report;
     }
+  }
+
+  if (opts.move && opts.taken && (await changedSince(file, opts.taken))) {
+    // A writer still at it (it paused longer than stableMs): these bytes are not the export. Back to
+    // the drop folder, taken again once complete; applied records are applied again from the whole file.
+    report.movedTo = await moveNoClobber(file, app.cfg.folders.drop, app.cfg.inbox.markers);
+    report.requeued = true;
+    log.warn({ feed: feed?.name, outcome: report.outcome, to: report.movedTo }, 'file changed while it was read: put back in the drop folder, taken again when complete');
+    return report;
   }
 
   if (opts.move) {

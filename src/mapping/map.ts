@@ -6,6 +6,7 @@ import { parseDecimal } from './numbers.ts';
 import { compileDateFormat } from './dates.ts';
 import { resolveCountry } from './countries.ts';
 import { ValueError } from './parse-error.ts';
+import { forbiddenIdChar, visibleId } from './ids.ts';
 
 export interface MapperContext {
   locale: string;
@@ -126,7 +127,9 @@ export function createMapper(feed: FeedConfig, ctx: MapperContext): (raw: RawRec
     top.use(raw.fields, raw.line, file, raw.record);
     const id = top.required('id');
     if (id.length > MAX_ID_LENGTH) top.fail('id', id, 'id-length', `is longer than ${MAX_ID_LENGTH} characters`);
-    if (/[\u0000-\u001f\u007f]/.test(id)) top.fail('id', id, 'id-chars', 'contains control characters');
+    const bad = forbiddenIdChar(id);
+    // Published raw in the JSON and shown by the shop: an invisible or bidi character lets one id pass for another.
+    if (bad) top.fail('id', visibleId(id), 'id-chars', `contains ${bad}`, 'ids may not carry control, bidirectional or invisible characters; fix the export');
     const source = { file, line: raw.line, record: raw.record };
 
     if (deleteValues && feed.delete) {
@@ -179,6 +182,8 @@ export function createMapper(feed: FeedConfig, ctx: MapperContext): (raw: RawRec
 
   function mapHeader(id: string, negative: boolean): DocHeader {
     const customer_no = top.required('customer_no');
+    const badChar = forbiddenIdChar(customer_no);
+    if (badChar) top.fail('customer_no', visibleId(customer_no), 'id-chars', `contains ${badChar}`, 'customer numbers may not carry control, bidirectional or invisible characters; fix the export');
     if (!customerNo.test(customer_no)) {
       top.fail('customer_no', customer_no, 'customer-no', 'is not a valid customer number', `customer numbers must match ${ctx.customerNoPattern} (customerNoPattern)`);
     }

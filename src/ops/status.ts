@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { App } from '../app.ts';
 import type { StatusCounts } from '../store/db.ts';
 import { isIgnoredName } from '../inbox/names.ts';
+import { workDirOf } from '../inbox/watch.ts';
 
 export interface FeedStatus {
   name: string;
@@ -46,7 +47,8 @@ export async function collectStatus(app: App): Promise<Status> {
     outbox: counts.outbox,
     dirty_customers: counts.dirty_customers,
     files: { ingested: byOutcome.ingested ?? 0, rejected: byOutcome.rejected ?? 0, duplicate: byOutcome.duplicate ?? 0 },
-    inbox: (await list(app.cfg.folders.drop)).filter((n) => !isIgnoredName(n, app.cfg.inbox.markers)),
+    // Files taken and not finished (in the work folder) are still waiting, first in line.
+    inbox: [...(await list(workDirOf(app.cfg.folders.drop))), ...(await list(app.cfg.folders.drop))].filter((n) => !isIgnoredName(n, app.cfg.inbox.markers)),
     quarantine: await quarantine(app.cfg.folders.quarantine),
     invalid_documents: app.store
       .publishErrors()

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { CATALOGUE, ErrorCodes } from '../errors.ts';
 import type { OutboxEntry, Store } from '../store/db.ts';
 import type { Target } from './targets/target.ts';
+import { repeated } from '../ops/health.ts';
 
 export interface DrainStats {
   written: number;
@@ -65,7 +66,13 @@ export async function drainOutbox(store: Store, target: Target, log: Logger, opt
       failedNow++;
       const message = (err as Error)?.message ?? String(err);
       store.failed(e.key, message);
-      log.warn({ code: ErrorCodes.PUBLISH, ref: CATALOGUE['publish-failed'].code, rule: 'publish-failed', key: e.key, customer: e.customer_no, attempts: e.attempts + 1, err: message }, 'publish failed; stays in the outbox');
+      // A target that is full or gone fails every entry alike: one line, then counts (src/ops/health.ts).
+      repeated.warn(
+        log,
+        `publish:${e.op}:${failureKind(err, message)}`,
+        { code: ErrorCodes.PUBLISH, ref: CATALOGUE['publish-failed'].code, rule: 'publish-failed', key: e.key, customer: e.customer_no, attempts: e.attempts + 1, err: message },
+        'publish failed; stays in the outbox',
+      );
     };
     const done: Array<{ entry: OutboxEntry; size: number; etag?: string }> = [];
     await Promise.all(
@@ -115,6 +122,7 @@ export async function drainOutbox(store: Store, target: Target, log: Logger, opt
     changed.push(...store.confirm(done));
     stats.failed += failedNow;
     if (failedNow > 0) break;
+    if (done.length > 0) repeated.clearPrefix(log, 'publish:', 'publish failures ended');
   }
   if (changed.length > 0 && target.published) {
     try {
@@ -125,4 +133,12 @@ export async function drainOutbox(store: Store, target: Target, log: Logger, opt
   }
   stats.remaining = store.outboxDepth();
   return stats;
+}
+
+/** What kind of failure, for counting repeats: the error code (ENOSPC, ENOTDIR, NoSuchBucket…), not the message naming each key's path. */
+function failureKind(err: unknown, message: string): string {
+  const e = err as { code?: unknown; name?: unknown };
+  if (typeof e?.code === 'string') return e.code;
+  if (typeof e?.name === 'string' && e.name !== 'Error') return e.name;
+  return message;
 }

@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
+import { ConfigError } from '../errors.ts';
 import type { ManifestEntry, Store } from '../store/db.ts';
 import { publishDirty, type PublishContext } from './cycle.ts';
 import { drainOutbox } from './drain.ts';
@@ -108,10 +109,21 @@ export interface RepairResult {
  * so the manifest forgets them and their customer is re-rendered: the plan queues them again),
  * deletes extra objects, and verifies again.
  */
-export async function repairTarget(ctx: PublishContext, log: Logger, onProgress?: (phase: 'list' | 'read', done: number, total: number) => void): Promise<RepairResult> {
+export async function repairTarget(ctx: PublishContext, log: Logger, onProgress?: (phase: 'list' | 'read', done: number, total: number) => void, guard: { maxDeleteShare?: number; force?: boolean } = {}): Promise<RepairResult> {
   const { store, target } = ctx;
   await drainOutbox(store, target, log, { signal: ctx.signal });
   const before = await verifyTarget(store, target, log, onProgress);
+  // An emptied or lost manifest makes every object "extra": deleting them all is never a repair.
+  const share = guard.maxDeleteShare ?? 1;
+  if (!guard.force && before.extra.length > 0 && before.extra.length > share * before.objects) {
+    throw new ConfigError(
+      `verify --repair: would delete ${before.extra.length} of the ${before.objects} objects on ${target.description} (more than verify.maxDeleteShare, ${Math.round(share * 100)} %): ` +
+        'the manifest does not know them. Is this the right state file (a lost or replaced state looks like this)? Nothing was changed; check `vendre-pull status`, restore the state or `replay`, or pass --force to delete them.',
+      'verify.maxDeleteShare',
+      undefined,
+      'repair-delete-share',
+    );
+  }
   const stale = [...before.missing, ...before.different];
   store.transaction(() => {
     for (const key of stale) {

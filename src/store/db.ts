@@ -6,6 +6,7 @@ import { openDatabase } from './open.ts';
 import { Outbox } from './outbox.ts';
 import { Pdfs } from './pdfs.ts';
 import { Queries } from './queries.ts';
+import { StateMeta } from './meta.ts';
 
 export type { Db } from './base.ts';
 export type { StoredDoc, StoredPdf } from './documents.ts';
@@ -13,14 +14,15 @@ export type { ManifestEntry } from './manifest.ts';
 export type { OutboxEntry } from './outbox.ts';
 export type { FileOutcome } from './history.ts';
 export type { FileRow, PublishErrorRow, StatusCounts } from './queries.ts';
+export type { StateIdentity } from './meta.ts';
 
 /**
  * Typed access to the state file, one class for callers, assembled from one part per concern (each
  * in its own file, over its own tables). A part that uses another's methods comes after it: pdfs
- * after documents, the outbox after the manifest, queries last. A new table: a new part here, and
+ * after documents, the outbox after the manifest, queries last (the state's identity beside them). A new table: a new part here, and
  * its migration appended in open.ts.
  */
-export class Store extends Queries(History(Outbox(Manifest(Pdfs(Documents(StoreBase)))))) {}
+export class Store extends StateMeta(Queries(History(Outbox(Manifest(Pdfs(Documents(StoreBase))))))) {}
 
 /** Opens (and creates or migrates) the state file. */
 export function openStore(file: string): Store {

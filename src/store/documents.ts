@@ -50,6 +50,11 @@ export function Documents<B extends Part>(Base: B) {
       ),
     };
 
+    /** Where a stored document came from: the file and line that last carried it (an error naming both lines of a conflict). */
+    docSource(kind: DocKind, id: string): { file: string; line: number } | undefined {
+      return this.sql<[DocKind, string], { file: string; line: number }>('SELECT src_file AS file, src_line AS line FROM docs WHERE kind = ? AND id = ?').get(kind, id);
+    }
+
     getDoc(kind: DocKind, id: string): DocRow | undefined {
       return this.#stmts.getDoc.get(kind, id);
     }

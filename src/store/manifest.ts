@@ -47,6 +47,14 @@ export function Manifest<B extends Part>(Base: B) {
       return this.sql('SELECT count(*) FROM manifest').pluck().get() as number;
     }
 
+    /** Customers with published objects, all marked dirty and the manifest forgotten: the next publish writes everything again (a target lost). */
+    forgetManifest(): number {
+      return this.transaction(() => {
+        this.db.exec('INSERT OR IGNORE INTO dirty (customer_no) SELECT DISTINCT customer_no FROM manifest');
+        return this.sql('DELETE FROM manifest').run().changes;
+      });
+    }
+
     /** The customer a published key belongs to, if the manifest has it. */
     manifestCustomer(key: string): string | undefined {
       return this.sql<[string], string>('SELECT customer_no FROM manifest WHERE key = ?').pluck().get(key);

@@ -49,6 +49,9 @@ export const MIGRATIONS: ReadonlyArray<(db: Db) => void> = [
       INSERT OR IGNORE INTO counters (name, value) VALUES ('mark', 0);
     `);
   },
+  // 6: the state's identity (a random id), recorded in the marker beside the target: a state that was
+  // replaced, emptied or lost commits is told apart from the one that published there.
+  (db) => db.exec('CREATE TABLE IF NOT EXISTS state_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;'),
 ];
 
 function baseSchema(db: Db): void {

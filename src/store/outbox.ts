@@ -90,6 +90,12 @@ export function Outbox<B extends Part<WithManifest>>(Base: B) {
       this.sql('UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE key = ?').run(message, key);
     }
 
+    /** Problems the outbox has now: entries that failed at least once, and the newest error (health). */
+    outboxFailures(): { failing: number; lastError: string | undefined } {
+      const row = this.sql<[], { failing: number; lastError: string | null }>('SELECT count(*) AS failing, max(last_error) AS lastError FROM outbox WHERE attempts > 0').get();
+      return { failing: row?.failing ?? 0, lastError: row?.lastError ?? undefined };
+    }
+
     setPublishError(key: string, customerNo: string, message: string, source: { file: string; line: number }): void {
       this
         .sql('INSERT INTO publish_errors (key, customer_no, message, src_file, src_line) VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET message = excluded.message, src_file = excluded.src_file, src_line = excluded.src_line')

@@ -48,7 +48,7 @@ test('admin port: health, Prometheus metrics, and pages for feeds, quarantine, o
   try {
     const health = await get('/healthz');
     assert.equal(health.status, 200);
-    assert.deepEqual(await health.json(), { status: 'ok', store: 'ok', target: 'ok', stopping: false });
+    assert.deepEqual(await health.json(), { status: 'ok', store: 'ok', target: 'ok', publish: 'ok', stopping: false });
 
     const m = await get('/metrics');
     assert.equal(m.status, 200);

@@ -58,6 +58,7 @@ const RULE_ARGUMENT: Array<[RegExp, number]> = [
   [/this\.encodingError\(/g, 4],
   [/new ConfigError\(/g, 3],
   [/new UsageError\(/g, 1],
+  [/new StateError\(/g, 1],
 ];
 
 /**

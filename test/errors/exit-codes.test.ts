@@ -52,17 +52,30 @@ test('a data error exits 1 and names its code', () => {
   assert.match(r.stdout, /\(rule date-invalid\) \[VP_E_DATE_INVALID\]/, r.stdout);
 });
 
-test('an error not raised on purpose exits 3 with VP_E_UNEXPECTED and the stack', () => {
+test('a state file written by a newer vendre-pull exits 2 with VP_E_STATE_SCHEMA, naming the file', () => {
   const dir = tmpDir('vp-exit');
   const cfg = sampleConfig(dir);
-  // A state file written by a newer vendre-pull: opening it fails, and nothing in the catalogue covers it.
   const db = new Database(path.join(dir, 'state.db'));
   db.pragma('user_version = 999');
   db.close();
   mkdirSync(path.join(dir, 'inbox')); // status reads the drop folder too: it must exist
   const r = cli(['--config', cfg, 'status']);
+  assertCoded(r, 'state-schema');
+  assert.match(r.stderr, /state\.db: state file has schema version 999/, r.stderr);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack');
+});
+
+test('an error not raised on purpose exits 3 with VP_E_UNEXPECTED and the stack', () => {
+  const dir = tmpDir('vp-exit');
+  const cfg = sampleConfig(dir);
+  // status reads an existing state and drop folder only (it creates neither): an empty store made by rebuild.
+  mkdirSync(path.join(dir, 'inbox'));
+  assert.equal(cli(['--config', cfg, 'rebuild']).status, 0);
+  // A quarantine report that is not JSON (written by hand, cut off): status cannot read it, and nothing in the catalogue covers it.
+  writeBytes(path.join(dir, 'quarantine'), 'x.csv.error.json', '{"file": "x.csv", ');
+  const r = cli(['--config', cfg, 'status']);
   assert.equal(r.status, 3, r.stderr);
   assert.equal(CATALOGUE.unexpected.exit, 3);
-  assert.match(r.stderr, /unexpected error \[VP_E_UNEXPECTED\]: Error: state file has schema version 999/, r.stderr);
+  assert.match(r.stderr, /unexpected error \[VP_E_UNEXPECTED\]: SyntaxError: /, r.stderr);
   assert.match(r.stderr, /\n\s+at /, 'the stack follows');
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Inbox, type Completion } from '../../src/inbox/watch.ts';
 import { silent, tmpDir } from '../helpers.ts';
@@ -23,6 +23,8 @@ async function watching(opts: { stableMs?: number; order?: 'mtime' | 'name'; com
     log: silent(),
     handle: async (file) => {
       taken.push(path.basename(file));
+      // As the daemon does (archive, quarantine): a file left in the work folder is handed over again.
+      rmSync(file);
     },
   });
   await inbox.start();

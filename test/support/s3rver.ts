@@ -25,8 +25,13 @@ export interface S3rverHandle {
   close(): Promise<void>;
 }
 
-/** Starts s3rver on 127.0.0.1 and a free port in a child process, with the given (DNS-valid) buckets. */
+/**
+ * Starts s3rver on 127.0.0.1 and a free port in a child process, with the given (DNS-valid) buckets.
+ * With VENDRE_PULL_TEST_S3=moto, moto's server instead (test/support/moto.ts): the same suites then
+ * run against an S3 that checks multipart ETags, aborts and long listings (test/faults/s3-moto.test.ts).
+ */
 export async function startS3rver(buckets: string[]): Promise<S3rverHandle> {
+  if (process.env.VENDRE_PULL_TEST_S3 === 'moto') return (await import('./moto.ts')).startMoto(buckets);
   const dir = tmpDir('vp-s3rver');
   const child: ChildProcess = spawn(process.execPath, ['--openssl-legacy-provider', CHILD, dir, buckets.join(',')], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });

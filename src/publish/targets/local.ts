@@ -28,6 +28,27 @@ export class LocalTarget implements Target {
     this.description = `local directory ${this.root}`;
   }
 
+  /** Beside the prefix folder, like .tmp: not part of the served tree. */
+  get markerPath(): string {
+    return path.join(path.dirname(this.tmpDir), '.vendre-pull-state.json');
+  }
+
+  async readMarker(): Promise<string | undefined> {
+    try {
+      return await readFile(this.markerPath, 'utf8');
+    } catch (err) {
+      if (isMissing(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async writeMarker(body: string): Promise<void> {
+    await mkdir(path.dirname(this.markerPath), { recursive: true });
+    const tmp = `${this.markerPath}.${process.pid}.tmp`;
+    await writeFile(tmp, body);
+    await rename(tmp, this.markerPath);
+  }
+
   pathOf(key: string): string {
     const full = path.resolve(this.root, key);
     // Keys come from keys.ts and cannot escape, but a target must never trust its callers with paths.

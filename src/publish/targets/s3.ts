@@ -292,6 +292,26 @@ export class S3Target implements Target {
     }
   }
 
+  /** `{root without its slash}.vendre-pull-state.json`: beside the prefix, outside every listing of it. */
+  private get markerKey(): string {
+    return `${this.root.replace(/\/$/, '')}.vendre-pull-state.json`;
+  }
+
+  async readMarker(): Promise<string | undefined> {
+    try {
+      const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.markerKey }));
+      return Buffer.from((await res.Body?.transformToByteArray()) ?? []).toString('utf8');
+    } catch (err) {
+      const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+      if (e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404) return undefined;
+      throw new Error(`GET ${this.markerKey}: ${describeError(err)}`, { cause: err });
+    }
+  }
+
+  async writeMarker(body: string): Promise<void> {
+    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.markerKey, Body: body, ContentType: 'application/json', CacheControl: 'no-store' }));
+  }
+
   async published(changed: string[]): Promise<void> {
     await this.opts.onPublished?.(changed);
   }

@@ -112,4 +112,10 @@ export interface Target {
    * or deleted), e.g. to invalidate a CDN. Must not throw for problems the next cycle cannot fix.
    */
   published?(changed: string[]): Promise<void>;
+  /**
+   * The state's identity marker, kept beside the published tree (outside the prefix: never listed,
+   * served or verified): which state published here and how far it had come. Undefined when absent.
+   */
+  readMarker?(): Promise<string | undefined>;
+  writeMarker?(body: string): Promise<void>;
 }
