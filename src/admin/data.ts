@@ -17,11 +17,13 @@ export interface FeedOverview {
   kind: string;
   format: string;
   mode: string;
+  /** feeds[].expectEveryMinutes: past it without a good file, the overview marks the feed stale. */
+  expectEveryMinutes: number | undefined;
   files: FileRow[];
 }
 
 export function feedOverview(app: App, perFeed = 5): FeedOverview[] {
-  return app.cfg.feeds.map((f) => ({ name: f.name, pattern: f.pattern, kind: f.kind, format: f.format, mode: f.mode, files: app.store.recentFiles(f.name, perFeed) }));
+  return app.cfg.feeds.map((f) => ({ name: f.name, pattern: f.pattern, kind: f.kind, format: f.format, mode: f.mode, expectEveryMinutes: f.expectEveryMinutes, files: app.store.recentFiles(f.name, perFeed) }));
 }
 
 export function fileHistory(app: App, opts: { feed?: string; limit: number; offset: number }): { rows: FileRow[]; total: number } {

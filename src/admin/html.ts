@@ -108,6 +108,10 @@ input[type=search],input[type=text]{padding:6px 10px;border:1px solid #c9ced6;bo
 button{padding:6px 14px;border:0;border-radius:6px;background:var(--accent);color:#fff;font:inherit;cursor:pointer}
 .pager{margin:8px 12px;display:flex;gap:10px;align-items:center}
 pre{white-space:pre-wrap;word-break:break-word;margin:0}
+td .err,td .mono,.err{overflow-wrap:anywhere;word-break:break-word}
+td{max-width:640px}
+.fresh{margin:0 0 6px}
+.tabs{display:flex;gap:16px;margin:16px 0 0}
 `;
 
 export interface Layout {

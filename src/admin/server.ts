@@ -177,22 +177,22 @@ export async function startAdmin(opts: AdminOptions): Promise<{ server: http.Ser
       }
       if (first === undefined) {
         const [st, h, q] = await Promise.all([collectStatus(app), health(), quarantine(app)]);
-        return htmlPage(200, overviewPage({ status: st, feeds: feedOverview(app), quarantine: q, health: h, version: VERSION }));
+        return htmlPage(200, overviewPage({ status: st, feeds: feedOverview(app), quarantine: q, health: h, version: VERSION, now: new Date(), timeZone: app.cfg.admin.timeZone }));
       }
       if (first === 'files' && rest.length === 0) {
         const perPage = 100;
         const pageNo = positive(url.searchParams.get('page')) ?? 1;
         const feed = url.searchParams.get('feed') ?? undefined;
         const { rows, total } = fileHistory(app, { feed, limit: perPage, offset: (pageNo - 1) * perPage });
-        return htmlPage(200, filesPage({ rows, total, feed, feeds: app.cfg.feeds.map((f) => f.name), page: pageNo, perPage }));
+        return htmlPage(200, filesPage({ rows, total, feed, feeds: app.cfg.feeds.map((f) => f.name), page: pageNo, perPage, timeZone: app.cfg.admin.timeZone }));
       }
       if (first === 'quarantine') {
         const files = await quarantine(app);
-        if (rest.length === 0) return htmlPage(200, quarantinePage(files, app.cfg.folders.quarantine));
+        if (rest.length === 0) return htmlPage(200, quarantinePage(files, app.cfg.folders.quarantine, app.cfg.admin.timeZone));
         // Only names that are in the folder listing: a URL cannot point anywhere else.
         const q = rest.length === 1 ? files.find((f) => f.name === rest[0]) : undefined;
         if (!q) return htmlPage(404, notFoundPage('No such file in quarantine.'));
-        return htmlPage(200, quarantineFilePage(q, app.cfg.folders.quarantine));
+        return htmlPage(200, quarantineFilePage(q, app.cfg.folders.quarantine, app.cfg.admin.timeZone));
       }
       if (first === 'outbox' && rest.length === 0) return htmlPage(200, outboxPage(outbox(app)));
       if (first === 'customers') {

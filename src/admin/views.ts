@@ -50,8 +50,48 @@ export function documentHref(customerNo: string, list: ListKind, id: string): st
   return href(['customers', customerNo, list, id]);
 }
 
-function when(iso: string | null | undefined): string {
-  return iso ? iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC') : '';
+/** Formatters per zone: the pages show times in `admin.timeZone` (default: the machine's zone). */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(tz: string | undefined): Intl.DateTimeFormat {
+  const k = tz ?? '';
+  let f = formatters.get(k);
+  if (!f) {
+    f = new Intl.DateTimeFormat('sv-SE', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZoneName: 'short' });
+    formatters.set(k, f);
+  }
+  return f;
+}
+
+/** `2025-11-30 11:00:00 CET` in the zone; stored times are UTC ISO strings. */
+export function when(iso: string | null | undefined, tz?: string): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = Object.fromEntries(formatter(tz).formatToParts(d).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second} ${p.timeZoneName}`;
+}
+
+/** "3 min", "2 h 05 min", "4 d 3 h": how long ago, for the feed freshness line. */
+export function age(ms: number): string {
+  const m = Math.max(0, Math.floor(ms / 60_000));
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h} h ${String(m % 60).padStart(2, '0')} min`;
+  return `${Math.floor(h / 24)} d ${h % 24} h`;
+}
+
+export interface Freshness {
+  lastGoodAt: string | null;
+  /** Minutes since the last good file; undefined without one. */
+  minutes: number | undefined;
+  stale: boolean;
+}
+
+/** Stale: an expectation is configured and the last good file is older than it (or there is none). */
+export function freshness(lastGoodAt: string | null, expectEveryMinutes: number | undefined, now: Date): Freshness {
+  const minutes = lastGoodAt ? (now.getTime() - new Date(lastGoodAt).getTime()) / 60_000 : undefined;
+  const stale = expectEveryMinutes !== undefined && (minutes === undefined || minutes > expectEveryMinutes);
+  return { lastGoodAt, minutes, stale };
 }
 
 function fileCell(f: FileRow): Html {
@@ -66,10 +106,24 @@ export interface OverviewData {
   quarantine: QuarantinedFile[];
   health: { ready: boolean; problems: string[] };
   version: string;
+  /** When the page is rendered (for "last good file … ago"). */
+  now: Date;
+  timeZone?: string;
+}
+
+function freshnessLine(f: FeedOverview, lastGoodAt: string | null, now: Date, tz: string | undefined): Html {
+  const fr = freshness(lastGoodAt, f.expectEveryMinutes, now);
+  const expect = f.expectEveryMinutes === undefined ? html`<span class="muted">no expected interval (feeds[].expectEveryMinutes)</span>` : html`<span class="muted">expected every ${age(f.expectEveryMinutes * 60_000)}</span>`;
+  const signal = f.expectEveryMinutes === undefined ? '' : fr.stale ? badge('stale', 'bad') : badge('on time', 'ok');
+  const last = fr.lastGoodAt ? html`last good file ${age(fr.minutes! * 60_000)} ago <span class="muted">(${when(fr.lastGoodAt, tz)})</span>` : html`no good file yet`;
+  return html`<p class="fresh" data-testid="freshness-${f.name}" data-stale="${fr.stale ? 'yes' : 'no'}">${signal} ${last} · ${expect}</p>`;
 }
 
 export function overviewPage(d: OverviewData): string {
   const s = d.status;
+  const tz = d.timeZone;
+  const lastGood = new Map(s.feeds.map((f) => [f.name, f.last_ingested_at]));
+  const stale = d.feeds.filter((f) => freshness(lastGood.get(f.name) ?? null, f.expectEveryMinutes, d.now).stale);
   const card = (n: number | string, label: string, tone?: 'bad' | 'warn', link?: string) =>
     html`<div class="card"><div class="n${tone ? raw(` ${tone === 'bad' ? 'err' : ''}`) : ''}">${link ? html`<a href="${link}">${n}</a>` : n}</div><div class="l">${label}</div></div>`;
   const body = html`
@@ -80,19 +134,24 @@ export function overviewPage(d: OverviewData): string {
 ${card(s.documents.customers, 'customers', undefined, '/customers')}
 ${card(s.documents.orders, 'orders')}
 ${card(s.documents.invoices, 'invoices')}
+${card(s.documents.credit_invoices, 'credit invoices')}
 ${card(s.published.objects, 'published objects')}
+${card(stale.length, 'stale feeds', stale.length ? 'bad' : undefined)}
+${card(s.pdfs_waiting.length, 'PDFs waiting for their document', undefined, s.pdfs_waiting.length ? '#pdfs-waiting' : undefined)}
 ${card(s.outbox.depth, 'outbox', s.outbox.failing ? 'bad' : undefined, '/outbox')}
 ${card(s.quarantine.count, 'in quarantine', s.quarantine.count ? 'bad' : undefined, '/quarantine')}
 ${card(s.inbox.length, 'waiting in drop folder')}
 ${card(s.invalid_documents.length, 'schema errors', s.invalid_documents.length ? 'bad' : undefined, '/outbox')}
 </div>
 <h2>Feeds</h2>
+<p class="muted">Times in ${tz ?? Intl.DateTimeFormat().resolvedOptions().timeZone}.</p>
 ${d.feeds.map(
   (f) => html`<h3 style="font-size:14px;margin:16px 0 6px">${f.name} <span class="muted mono">${f.pattern}</span> <span class="muted">· ${f.kind} · ${f.format} · ${f.mode}</span> <a href="${href(['files'], { feed: f.name })}" class="muted">history</a></h3>
+${freshnessLine(f, lastGood.get(f.name) ?? null, d.now, tz)}
 <div class="panel">${table(
     f.files,
     [
-      { label: 'Finished', cell: (r) => when(r.finished_at) },
+      { label: 'Finished', cell: (r) => when(r.finished_at, tz) },
       { label: 'File', cell: fileCell },
       { label: 'Outcome', cell: (r) => outcomeBadge(r.outcome) },
       { label: 'Records', cell: (r) => r.records, numeric: true },
@@ -102,8 +161,17 @@ ${d.feeds.map(
     { testid: `feed-${f.name}` },
   )}</div>`,
 )}
+${s.pdfs_waiting.length
+  ? html`<h2 id="pdfs-waiting">PDFs waiting for their document</h2>
+<p class="muted">Kept, not published: each goes out with its document when an export brings it.</p>
+<div class="panel">${table(s.pdfs_waiting, [
+      { label: 'File', cell: (p) => html`<span class="mono">${p.file}</span>` },
+      { label: 'For', cell: (p) => `${p.kind} ${p.id}` },
+      { label: 'Since', cell: (p) => when(p.since, tz) },
+    ], 'None.', { testid: 'pdfs-waiting' })}</div>`
+  : ''}
 <h2>Quarantine</h2>
-<div class="panel">${quarantineTable(d.quarantine.slice(0, 10))}</div>
+<div class="panel">${quarantineTable(d.quarantine.slice(0, 10), tz)}</div>
 ${d.quarantine.length > 10 ? html`<p><a href="/quarantine">all ${d.quarantine.length} files in quarantine</a></p>` : ''}
 ${s.inbox.length ? html`<h2>Waiting in the drop folder</h2><p class="mono">${s.inbox.slice(0, 50).join(', ')}</p>` : ''}
 `;
@@ -112,7 +180,7 @@ ${s.inbox.length ? html`<h2>Waiting in the drop folder</h2><p class="mono">${s.i
 
 // ---------------------------------------------------------------------------------------------
 
-export function filesPage(d: { rows: FileRow[]; total: number; feed?: string; feeds: string[]; page: number; perPage: number }): string {
+export function filesPage(d: { rows: FileRow[]; total: number; feed?: string; feeds: string[]; page: number; perPage: number; timeZone?: string }): string {
   const pages = Math.max(1, Math.ceil(d.total / d.perPage));
   const body = html`
 <h1>Files${d.feed !== undefined ? html` of feed <span class="mono">${d.feed || '(none)'}</span>` : ''}</h1>
@@ -121,7 +189,7 @@ export function filesPage(d: { rows: FileRow[]; total: number; feed?: string; fe
     d.rows,
     [
       { label: '#', cell: (r) => r.seq, numeric: true },
-      { label: 'Finished', cell: (r) => when(r.finished_at) },
+      { label: 'Finished', cell: (r) => when(r.finished_at, d.timeZone) },
       { label: 'Feed', cell: (r) => r.feed ?? html`<span class="muted">(none)</span>` },
       { label: 'File', cell: fileCell },
       { label: 'Outcome', cell: (r) => outcomeBadge(r.outcome) },
@@ -143,13 +211,13 @@ function pager(current: number, pages: number, link: (p: number) => string): Htm
 
 // ---------------------------------------------------------------------------------------------
 
-function quarantineTable(files: QuarantinedFile[]): Html {
+function quarantineTable(files: QuarantinedFile[], tz?: string): Html {
   return table(
     files,
     [
       { label: 'File', cell: (q) => html`<a class="mono" href="${href(['quarantine', q.name])}">${q.name}</a>` },
       { label: 'Feed', cell: (q) => q.feed ?? html`<span class="muted">(none)</span>` },
-      { label: 'Rejected', cell: (q) => when(q.rejectedAt ?? q.mtime.toISOString()) },
+      { label: 'Rejected', cell: (q) => when(q.rejectedAt ?? q.mtime.toISOString(), tz) },
       { label: 'Errors', cell: (q) => q.errors.length, numeric: true },
       { label: 'First error', cell: (q) => html`<span class="err">${q.reportProblem ?? q.errors[0]?.message ?? ''}</span>` },
     ],
@@ -158,15 +226,15 @@ function quarantineTable(files: QuarantinedFile[]): Html {
   );
 }
 
-export function quarantinePage(files: QuarantinedFile[], dir: string): string {
+export function quarantinePage(files: QuarantinedFile[], dir: string, tz?: string): string {
   const body = html`
 <h1>Quarantine</h1>
 <p class="muted">Rejected files stay in <span class="mono">${dir}</span> with <span class="mono">NAME.error.json</span> beside them. Fix the export (or the feed), then drop the corrected file into the drop folder again.</p>
-<div class="panel">${quarantineTable(files)}</div>`;
+<div class="panel">${quarantineTable(files, tz)}</div>`;
   return page({ title: 'Quarantine', section: 'quarantine' }, body);
 }
 
-export function quarantineFilePage(q: QuarantinedFile, dir: string): string {
+export function quarantineFilePage(q: QuarantinedFile, dir: string, tz?: string): string {
   const errorColumns = [
     { label: 'Line', cell: (e: QuarantineError) => e.line ?? '', numeric: true },
     { label: 'Col', cell: (e: QuarantineError) => e.column ?? '', numeric: true },
@@ -180,7 +248,7 @@ export function quarantineFilePage(q: QuarantinedFile, dir: string): string {
 <h1>Quarantined: <span class="mono">${q.name}</span></h1>
 <dl class="kv">
 <dt>Feed</dt><dd>${q.feed ?? '(no feed matched)'}</dd>
-<dt>Rejected</dt><dd>${when(q.rejectedAt ?? q.mtime.toISOString())}</dd>
+<dt>Rejected</dt><dd>${when(q.rejectedAt ?? q.mtime.toISOString(), tz)}</dd>
 <dt>Size</dt><dd>${q.size.toLocaleString('en-US')} bytes</dd>
 <dt>Where</dt><dd class="mono">${dir}/${q.name}</dd>
 </dl>
@@ -264,14 +332,28 @@ function listPage(view: CustomerView, spec: ListSpec, n: number): RenderedDocume
   return view.documents.find((d) => d.type === spec.type && (d.body as Body).year === undefined && (d.body as Body).page === n);
 }
 
+/** Rows per list on the customer page: a screenful, as the shop pages its lists (not the whole history at once). */
+export const CUSTOMER_ROWS_PER_PAGE = 25;
+
+/** Every item of one list (no year) across its published pages, newest first as published. */
+function allItems(view: CustomerView, spec: ListSpec): { items: Body[]; perPublishedPage: number } {
+  const pages = view.documents
+    .filter((d) => d.type === spec.type && (d.body as Body).year === undefined)
+    .sort((a, b) => Number((a.body as Body).page) - Number((b.body as Body).page));
+  return { items: pages.flatMap((d) => ((d.body as Body).items as Body[]) ?? []), perPublishedPage: Number((pages[0]?.body as Body | undefined)?.per_page ?? 50) || 50 };
+}
+
 export function customerPage(view: CustomerView, pages: Partial<Record<ListKind, number>>): string {
   const c = view.customer_no;
   const sections = LISTS.map((spec) => {
-    const requested = pages[spec.list] ?? 1;
-    const doc = listPage(view, spec, requested) ?? listPage(view, spec, 1);
-    if (!doc) return '';
+    if (!listPage(view, spec, 1)) return '';
+    const { items: every, perPublishedPage } = allItems(view, spec);
+    const totalPages = Math.max(1, Math.ceil(every.length / CUSTOMER_ROWS_PER_PAGE));
+    const page = Math.min(Math.max(1, pages[spec.list] ?? 1), totalPages);
+    const items = every.slice((page - 1) * CUSTOMER_ROWS_PER_PAGE, page * CUSTOMER_ROWS_PER_PAGE);
+    // The published page that holds the first row shown, for the JSON link.
+    const doc = listPage(view, spec, Math.floor(((page - 1) * CUSTOMER_ROWS_PER_PAGE) / perPublishedPage) + 1) ?? listPage(view, spec, 1)!;
     const b = doc.body as Body;
-    const items = (b.items as Body[]) ?? [];
     // An empty credit list is noise; orders and invoices are always shown (Vendre shows them empty too).
     if (spec.list === 'credit-invoices' && items.length === 0) return '';
     const listOfItem = (it: Body): ListKind => (spec.list === 'invoices' && it.type === 'credit' ? 'credit-invoices' : spec.list);
@@ -293,10 +375,8 @@ export function customerPage(view: CustomerView, pages: Partial<Record<ListKind,
       { label: 'Published', cell: (it: Body) => stateBadge(view.state.get(keyOf(it))) },
       { label: 'JSON', cell: (it: Body) => html`<a href="${objectHref(keyOf(it))}">json</a>` },
     ];
-    const total = Number(b.total ?? 0);
-    const totalPages = Number(b.total_pages ?? 1);
-    const page = Number(b.page ?? 1);
-    return html`<h2 id="${spec.list}">${spec.title} <span class="muted">(${total})</span> <a class="muted" style="font-weight:400;font-size:13px" href="${objectHref(doc.key)}">page ${page} as JSON</a> ${stateBadge(view.state.get(doc.key))}</h2>
+    const total = Number(b.total ?? every.length);
+    return html`<h2 id="${spec.list}">${spec.title} <span class="muted">(${total})</span> <a class="muted" style="font-weight:400;font-size:13px" href="${objectHref(doc.key)}">published page ${str(b.page)} as JSON</a> ${stateBadge(view.state.get(doc.key))}</h2>
 <div class="panel">${table(items, columns, `No ${spec.title.toLowerCase()}.`, { testid: spec.list })}
 ${pager(page, totalPages, (p) => `${customerHref(c, { ...pages, [spec.list]: p })}#${spec.list}`)}</div>`;
   });

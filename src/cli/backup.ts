@@ -33,6 +33,6 @@ export async function backupCommand(file: string, g: GlobalOptions, opts: { forc
         progress.close();
       }
     },
-    2,
+    { requires: ['state'] },
   );
 }

@@ -8,7 +8,8 @@ import { progressFor, withApp, type GlobalOptions } from './context.ts';
 export async function ingestCommand(files: string[], g: GlobalOptions, opts: { dryRun: boolean; force?: boolean }): Promise<number> {
   for (const f of files) if (!(await fileExists(f))) throw new UsageError(`no such file: ${f}`, 'usage-file');
   return withApp(g, async (app) => {
-    await app.target.check();
+    // validate publishes nothing: no health check (it would create a local target folder).
+    if (!opts.dryRun) await app.target.check();
     const reports: FileReport[] = [];
     const progress = progressFor(g, app.log);
     try {
@@ -24,9 +25,9 @@ export async function ingestCommand(files: string[], g: GlobalOptions, opts: { d
     const invalid = reports.reduce((n, r) => n + (r.plan?.invalid ?? 0), 0);
     for (const r of reports) {
       const summary = r.outcome === 'rejected' ? `rejected (${r.errors.length} error(s))` : `${r.outcome}, ${r.result?.records ?? 0} records`;
-      process.stderr.write(`${r.file}: ${summary}\n`);
-      for (const e of r.errors) process.stderr.write(`  ${e.message} [${e.ref}]\n    hint: ${e.hint}\n`);
+      process.stdout.write(`${r.file}: ${summary}\n`);
+      for (const e of r.errors) process.stdout.write(`  ${e.message} [${e.ref}]\n    hint: ${e.hint}\n`);
     }
     return rejected.length > 0 || invalid > 0 ? ExitCodes.DATA : ExitCodes.OK;
-  }, 1, opts.dryRun ? {} : { writer: 'ingest' });
+  }, opts.dryRun ? { memoryIfNoState: true } : { writer: 'ingest' });
 }

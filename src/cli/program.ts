@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { exitCodeOf, ExitCodes, refOf, UsageError, VendrePullError } from '../errors.ts';
 import { ingestCommand } from './ingest.ts';
@@ -12,6 +13,14 @@ import { backupCommand } from './backup.ts';
 import { verifyCommand } from './verify.ts';
 import { loadFromOptions, type GlobalOptions } from './context.ts';
 
+/** The package's own version: package.json is two folders up from src/cli/ and from dist/cli/ alike. */
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
+/** After an error, one line that says where the help is (not the whole help, which buries the error). */
+export const HELP_HINT = 'run `vendre-pull --help` for the commands and options';
+
 function program(): Command {
   const p = new Command('vendre-pull')
     .description('Turns ERP export files into the static order and invoice history that Vendre\'s Pull API fetches.')
@@ -19,8 +28,9 @@ function program(): Command {
     .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']))
     .option('--print-config', 'print the effective configuration (defaults applied, secrets not shown) and exit')
     .option('--no-progress', 'no progress bar (on a terminal) or progress log lines (otherwise) for long commands')
+    .version(version(), '-V, --version', 'print the version and exit')
     .exitOverride()
-    .showHelpAfterError()
+    .showHelpAfterError(HELP_HINT)
     .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
 
   const g = () => p.opts<GlobalOptions & { printConfig?: boolean }>();

@@ -3,7 +3,16 @@ import { listArchive } from '../inbox/files.ts';
 import { processFile } from '../ingest/process.ts';
 import { publishDirty } from '../publish/cycle.ts';
 import { publishProgress } from '../ops/progress.ts';
+import type { PublishStats } from '../publish/cycle.ts';
 import { progressFor, withApp, type GlobalOptions } from './context.ts';
+
+/** The human summary on stdout (logs go to stderr), so `replay | tee` keeps the result. */
+export function formatPublished(title: string, s: PublishStats, extra = ''): string {
+  return (
+    `${title}${extra}: ${s.customers} customers rendered, ${s.written} objects written, ${s.deleted} deleted, ${s.unchanged} unchanged` +
+    `${s.invalid ? `, ${s.invalid} documents failed their schema (see status)` : ''}${s.remaining ? `, ${s.remaining} still waiting (outbox or customers; see status)` : ''}\n`
+  );
+}
 
 /**
  * `replay`: applies every archived file again, in the order it was first processed, then publishes
@@ -39,8 +48,9 @@ export async function replayCommand(g: GlobalOptions, opts: { fresh?: boolean; f
       progress.close();
     }
     app.log.info({ ...stats, rejected }, 'replay done');
+    process.stdout.write(formatPublished('replay', stats, ` of ${files.length} archived files${rejected ? ` (${rejected} rejected)` : ''}`));
     return rejected > 0 || stats.invalid > 0 ? ExitCodes.DATA : ExitCodes.OK;
-  }, 1, { writer: opts.fresh ? 'replay --fresh' : 'replay', adopt: true });
+  }, { writer: opts.fresh ? 'replay --fresh' : 'replay', adopt: true });
 }
 
 /** `rebuild`: re-renders every customer from the store and publishes what differs. */
@@ -57,6 +67,7 @@ export async function rebuildCommand(g: GlobalOptions): Promise<number> {
       progress.close();
     }
     app.log.info({ ...stats }, 'rebuild done');
+    process.stdout.write(formatPublished('rebuild', stats));
     return stats.invalid > 0 ? ExitCodes.DATA : ExitCodes.OK;
-  }, 1, { writer: 'rebuild' });
+  }, { writer: 'rebuild' });
 }

@@ -1,18 +1,19 @@
-import { copyFile, mkdir, readdir, rename } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import type { App } from '../app.ts';
 import { Inbox } from '../inbox/watch.ts';
 import { looksCutOff } from '../inbox/complete.ts';
 import { sha256File } from '../inbox/files.ts';
-import { feedFor, isIgnoredName } from '../inbox/names.ts';
+import { feedFor, isIgnoredName, pdfFor } from '../inbox/names.ts';
 import { processFile } from '../ingest/process.ts';
 import { publishDirty } from '../publish/cycle.ts';
 import { drainOutbox } from '../publish/drain.ts';
 import { ApplyAborted } from '../ingest/apply.ts';
 import { startAdminFor } from '../admin/start.ts';
-import { startServeFor } from '../serve/start.ts';
+import { requireCredentials, startServeFor } from '../serve/start.ts';
 import { curlHint } from './serve.ts';
-import { recordMarker, withApp, type GlobalOptions } from './context.ts';
+import { ConfigError } from '../errors.ts';
+import { loadFromOptions, recordMarker, withApp, type GlobalOptions } from './context.ts';
 import type { Logger } from '../ops/log.ts';
 import type { DrainEvent } from '../publish/drain.ts';
 import { checkMarker } from '../publish/marker.ts';
@@ -86,6 +87,15 @@ class Stopper {
   }
 }
 
+/** An unknown IANA zone would fail on the first admin page; said at start instead. */
+function checkTimeZone(tz: string, file: string): void {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+  } catch {
+    throw new ConfigError(`\`admin.timeZone\` in ${file}: "${tz}" is not a time zone this Node.js knows (IANA names such as Europe/Stockholm)`, 'admin.timeZone', undefined, 'config-invalid');
+  }
+}
+
 /**
  * `run`: the daemon. Health-checks the target, finishes what a previous run left (dirty customers,
  * the outbox), serves the target, and takes complete files from the drop folder one at a time.
@@ -94,9 +104,14 @@ class Stopper {
  * store's transactions keep that safe too.
  */
 export async function runCommand(g: GlobalOptions, opts: { seed?: string; serve: boolean }): Promise<number> {
+  // Before the lock, the state or any folder: a server that refuses every request, or a time zone
+  // the admin pages cannot show, is a config error (exit 2), not a daemon that runs broken.
+  const cfg = loadFromOptions(g);
+  if (opts.serve) requireCredentials(cfg);
+  if (cfg.admin.timeZone) checkTimeZone(cfg.admin.timeZone, cfg.file);
   const stop = new Stopper();
   try {
-    return await withApp(g, (app) => daemon(app, opts, stop), 1, { writer: 'run' });
+    return await withApp(g, (app) => daemon(app, opts, stop), { destination: 1, writer: 'run' });
   } finally {
     stop.dispose();
   }
@@ -205,16 +220,23 @@ async function watchTarget(app: App, stop: Stopper, onDrain: (e: DrainEvent) => 
 /**
  * Copies sample exports into the drop folder (for `npm start`), skipping any whose bytes were already
  * ingested, so a second start does not pile up duplicates. Copies land under a dot-name and are
- * renamed into place, the same way a careful ERP job would deliver them.
+ * renamed into place, the same way a careful ERP job would deliver them. Exports go first and PDFs
+ * after them, a minute younger (the inbox takes the oldest file first), so each PDF finds its
+ * document already stored instead of waiting for it.
  */
 async function seedInbox(app: App, dir: string): Promise<void> {
-  const names = (await readdir(dir)).filter((n) => !isIgnoredName(n, app.cfg.inbox.markers)).sort();
+  const all = (await readdir(dir)).filter((n) => !isIgnoredName(n, app.cfg.inbox.markers)).sort();
+  const isPdf = (n: string) => pdfFor(n, app.cfg.pdfs) !== undefined;
+  const names = [...all.filter((n) => !isPdf(n)), ...all.filter(isPdf)];
+  const now = Date.now() / 1000;
   for (const name of names) {
     const src = path.join(dir, name);
     const { sha256 } = await sha256File(src);
     if (app.store.ingestedWithSha(sha256) !== undefined) continue;
     const tmp = path.join(app.cfg.folders.drop, `.${name}.seeding`);
     await copyFile(src, tmp);
+    const at = isPdf(name) ? now : now - 60;
+    await utimes(tmp, at, at);
     await rename(tmp, path.join(app.cfg.folders.drop, name));
     app.log.info({ file: name, from: dir }, 'seeded sample export into the drop folder');
   }

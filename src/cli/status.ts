@@ -8,7 +8,8 @@ export function formatStatus(s: Status): string {
     `target         ${s.target}`,
     `documents      ${s.documents.orders} orders, ${s.documents.invoices} invoices, ${s.documents.credit_invoices} credit invoices, ${s.documents.customers} customers` +
       (s.documents.orphan_line_sets ? `, ${s.documents.orphan_line_sets} line sets waiting for their header` : ''),
-    `published      ${s.published.objects} objects: ${s.published.orders} orders, ${s.published.invoices} invoices, ${s.published.order_lists + s.published.invoice_lists} list pages`,
+    `published      ${s.published.objects} objects: ${s.published.orders} orders, ${s.published.invoices} invoices, ${s.published.credit_invoices} credit invoices, ${s.published.backorders} backorder lists, ${s.published.pdfs} PDFs, ${s.published.list_pages} list pages, ${s.published.indexes} index objects` +
+      (s.published.other ? `, ${s.published.other} other` : ''),
     `outbox         ${s.outbox.depth} waiting${s.outbox.failing ? `, ${s.outbox.failing} failing (last error: ${s.outbox.last_error})` : ''}` +
       (s.dirty_customers ? `; ${s.dirty_customers} customers to render and publish` : ''),
     `files          ${s.files.ingested} ingested, ${s.files.rejected} rejected, ${s.files.duplicate} duplicates`,
@@ -16,9 +17,11 @@ export function formatStatus(s: Status): string {
     `quarantine     ${s.quarantine.count ? `${s.quarantine.count} file(s); newest: ${s.quarantine.newest?.error ?? '?'}` : '(empty)'}`,
     'feeds',
   ];
+  // As wide as the longest feed name, so a long one does not push its row out of line.
+  const width = Math.max(16, ...s.feeds.map((f) => f.name.length));
   for (const f of s.feeds) {
     const l = f.last_file;
-    lines.push(`  ${f.name.padEnd(16)} ${l ? `${l.finished_at}  ${l.outcome.padEnd(9)} ${l.name}${l.error ? ` — ${l.error}` : ''}` : 'no file yet'}`);
+    lines.push(`  ${f.name.padEnd(width)} ${l ? `${l.finished_at}  ${l.outcome.padEnd(9)} ${l.name}${l.error ? ` — ${l.error}` : ''}` : 'no file yet'}`);
   }
   if (s.pdfs_waiting.length) {
     lines.push(`pdfs waiting   ${s.pdfs_waiting.length} without their document: ${s.pdfs_waiting.slice(0, 10).map((p) => `${p.file} (${p.kind} ${p.id})`).join(', ')}`);
@@ -39,6 +42,6 @@ export async function statusCommand(g: GlobalOptions, opts: { json?: boolean }):
       // Something needs attention: files in quarantine, documents that could not be published.
       return s.quarantine.count > 0 || s.invalid_documents.length > 0 ? 1 : 0;
     },
-    2,
+    { requires: ['state', 'drop'] },
   );
 }

@@ -1,4 +1,6 @@
-import { ExitCodes } from '../errors.ts';
+import { existsSync } from 'node:fs';
+import { ConfigError, ExitCodes } from '../errors.ts';
+import { LocalTarget } from '../publish/targets/local.ts';
 import { isClean, repairTarget, verifyTarget, type VerifyReport } from '../publish/verify.ts';
 import type { ProgressBar } from '../ops/progress.ts';
 import { progressFor, withApp, type GlobalOptions } from './context.ts';
@@ -28,7 +30,11 @@ export async function verifyCommand(g: GlobalOptions, opts: { repair?: boolean; 
   return withApp(
     g,
     async (app) => {
-      await app.target.check();
+      if (opts.repair) await app.target.check();
+      else if (app.target instanceof LocalTarget) {
+        // check() would create the folder and write a test file: verify without --repair only reads.
+        if (!existsSync(app.target.root)) throw new ConfigError(`target folder ${app.target.root} does not exist (\`target\` and \`prefix\` in ${app.cfg.file}): check the path; \`verify --repair\` writes everything the manifest lists`, 'target', undefined, 'config-target-missing');
+      } else await app.target.check();
       // One bar per phase (list, read); verify --repair lists twice, so a phase's bar restarts.
       const progress = progressFor(g, app.log);
       let bars: Partial<Record<'list' | 'read', ProgressBar>> = {};
@@ -64,7 +70,6 @@ export async function verifyCommand(g: GlobalOptions, opts: { repair?: boolean; 
       }
       return isClean(result.after) ? ExitCodes.OK : ExitCodes.DATA;
     },
-    2,
-    opts.repair ? { writer: 'verify --repair', adopt: opts.force } : {},
+    opts.repair ? { requires: ['state'], writer: 'verify --repair', adopt: opts.force } : { requires: ['state'] },
   );
 }

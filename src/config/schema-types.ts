@@ -253,6 +253,10 @@ export interface AdminConfig {
    * Tokens for the admin port when it is not on loopback, same forms as `auth.tokens`. Default: `auth.tokens`.
    */
   tokens?: TokenSource[];
+  /**
+   * IANA time zone the admin pages show times in, e.g. `Europe/Stockholm`. Default: the machine's zone (TZ).
+   */
+  timeZone?: string;
 }
 export interface AuthConfig {
   /**
@@ -286,6 +290,10 @@ export interface FeedConfig {
    * File name glob (* and ?), case-insensitive.
    */
   pattern: string;
+  /**
+   * How often the ERP normally delivers this feed, in minutes. The admin overview marks the feed stale when its last good file is older than this; without it, no stale signal.
+   */
+  expectEveryMinutes?: number;
   /**
    * orders/invoices/credit_invoices carry headers (and may carry line fields: the flat layout); *_lines carry lines joined on `id`; packages carry shipments (`id` the shipment's own number, `order_no` its order, `tracking_id`, `carrier`); deletions name documents to delete (see `deletes`).
    */

@@ -67,6 +67,7 @@ export const CATALOGUE = {
   'utf-16': data('VP_E_UTF_16', F.ENCODING, 'the file starts with a UTF-16 byte-order mark; UTF-16 is not supported', 'export the file as UTF-8 or windows-1252'),
   'encoding-bom': data('VP_E_ENCODING_BOM', F.ENCODING, 'a UTF-8 byte-order mark in a feed declared in another encoding', 'set `encoding: utf-8` for the feed'),
   'no-nul': data('VP_E_NO_NUL', F.ENCODING, 'a NUL byte (0x00): no text export contains one', 'a file full of NUL bytes is usually UTF-16: export it as UTF-8 or windows-1252'),
+  'encoding-mismatch': data('VP_E_ENCODING_MISMATCH', F.ENCODING, 'a file on a single-byte feed (windows-1252, iso-8859-1) whose non-ASCII bytes are well-formed UTF-8: it would be published as mojibake (`GodsmÃ¤rke`)', 'set `encoding: utf-8` for the feed, or have the ERP export in the encoding the feed says'),
 
   // CSV structure.
   'column-count': data('VP_E_COLUMN_COUNT', F.CSV, 'a row (or the configured `columns`) has another number of columns than the header', 'a delimiter inside an unquoted value, or a missing or extra delimiter on that line; with `onError: skip-record` the row is skipped'),
@@ -76,6 +77,7 @@ export const CATALOGUE = {
   'max-record-size': data('VP_E_MAX_RECORD_SIZE', [F.CSV, F.XML], 'one record is larger than the limit', 'one enormous line, an unclosed quote, or an XML tag left open: check `delimiter`, `quote` or `recordPath`'),
   csv: data('VP_E_CSV', F.CSV, 'the CSV parser refused the file for another reason', 'the message quotes the parser; fix the export'),
   'column-missing': data('VP_E_COLUMN_MISSING', F.CSV, 'the header lacks a column the feed maps', 'the export and the feed’s `map` disagree (a renamed column, the wrong feed, the wrong `delimiter`): fix one of them'),
+  'delimiter-mismatch': data('VP_E_DELIMITER_MISMATCH', F.CSV, 'the header splits into far more columns on another delimiter than on the feed’s: the file uses another delimiter', 'set `delimiter` for the feed to the one the message names, if the ERP exports that way'),
 
   // XML structure.
   'xml-syntax': data('VP_E_XML_SYNTAX', F.XML, 'the XML is not well-formed (an unclosed tag, a truncated file, stray markup)', 'the message names line and column; a file cut short is often still being written'),
@@ -132,6 +134,10 @@ export const CATALOGUE = {
   'config-listen': config('VP_E_CONFIG_LISTEN', 'a port cannot be listened on (in use, not allowed, no such address)', 'set the host/port key the message names, or stop the other process'),
   'config-target': config('VP_E_CONFIG_TARGET', 'the target cannot be used (a bucket missing or refused)', 'check the bucket name, region and credentials the message names'),
   'config-unprotected': config('VP_E_CONFIG_UNPROTECTED', 'the admin port is bound beyond loopback without a token', 'set admin.tokens (or auth.tokens), or bind admin.host to 127.0.0.1'),
+  'config-no-credential': config('VP_E_CONFIG_NO_CREDENTIAL', '`run` or `serve` would accept no credential at all (every token or secret unset or none configured): every request would be refused', 'set the environment variable the message names in the service’s environment (or its environment file), or start `run --no-serve`'),
+  'config-state-missing': config('VP_E_CONFIG_STATE_MISSING', 'a command that only reads (`status`, `verify`, `backup`) finds no state file at `state`', 'check `state` in the config (and `--config`); `run` and `ingest` create the state file'),
+  'config-drop-missing': config('VP_E_CONFIG_DROP_MISSING', '`status` finds no drop folder at `folders.drop`', 'check `folders.drop` against the folder the ERP writes to; `run` creates it'),
+  'config-target-missing': config('VP_E_CONFIG_TARGET_MISSING', '`verify` (without `--repair`) finds no local target folder', 'check `target` and `prefix`; `verify --repair` writes everything the manifest lists'),
 
   // The state file (src/store/check.ts, lock.ts, publish/marker.ts): the command does not start, so
   // nothing is applied twice, published over or deleted from a state that cannot be trusted.

@@ -96,7 +96,8 @@ export async function processFile(app: App, file: string, opts: ProcessOptions):
       app.store.transaction(() => {
         const owner = app.store.upsertPdf(pdf.kind, pdf.id, { path: blob, sha256, size }, name);
         if (owner) app.store.markDirty(owner);
-        else log.warn({ kind: pdf.kind, id: pdf.id }, 'PDF waits for its document (status lists it until the document arrives)');
+        // Info, not warn: PDFs may come first by design; status and the admin overview list the ones waiting.
+        else log.info({ kind: pdf.kind, id: pdf.id }, 'PDF waits for its document (status lists it until the document arrives)');
         if (record) fileSeq = app.store.recordFileRow({ name, feed: 'pdf', sha256, size, outcome: 'ingested', records: 1, moved_to: null, error: null });
       });
       report.outcome = 'ingested';

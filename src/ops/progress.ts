@@ -24,6 +24,8 @@ export interface ProgressOptions {
   enabled?: boolean;
   /** Plain mode: at most one line per interval (default $VENDRE_PULL_PROGRESS_MS or 10 s), and one when a bar ends. */
   intervalMs?: number;
+  /** Terminal: the bar appears only once work has lasted this long (default 1 s): small work draws none. */
+  delayMs?: number;
   now?: () => number;
 }
 
@@ -88,7 +90,7 @@ export function createProgress(opts: ProgressOptions): Progress {
     start(task, total, unit, detail) {
       close();
       if (!enabled) return NOOP_BAR;
-      current = tty ? ttyBar(stream, task, total, unit, now, detail) : plainBar(opts.log, task, total, unit, now, interval);
+      current = tty ? ttyBar(stream, task, total, unit, now, opts.delayMs ?? 1000, detail) : plainBar(opts.log, task, total, unit, now, interval);
       return current;
     },
     close,
@@ -111,7 +113,7 @@ function figures(done: number, total: number, startedAt: number, at: number): Fi
   return { percent, rate, eta };
 }
 
-function ttyBar(stream: NodeJS.WritableStream, task: string, total: number, unit: ProgressUnit, now: () => number, detail?: string): ProgressBar {
+function ttyBar(stream: NodeJS.WritableStream, task: string, total: number, unit: ProgressUnit, now: () => number, delayMs: number, detail?: string): ProgressBar {
   const startedAt = now();
   const options: cliProgress.Options & { terminal: object } = {
     stream,
@@ -138,26 +140,40 @@ function ttyBar(stream: NodeJS.WritableStream, task: string, total: number, unit
     };
   };
   let text = detail;
-  bar.start(size, 0, payload(0, text));
-  active = { stream };
   let finished = false;
+  let drawn = false;
+  // A bar for work that is over in a moment (a 1 kB file) only flickers: it is drawn once the work has lasted delayMs.
+  const draw = () => {
+    if (drawn || finished) return;
+    drawn = true;
+    bar.start(size, last, payload(last, text));
+    active = { stream };
+  };
+  const timer = delayMs > 0 ? setTimeout(draw, delayMs) : undefined;
+  timer?.unref();
+  if (!timer) draw();
   return {
     update(done, d, t) {
       if (finished) return;
       if (d !== undefined) text = d;
       if (t !== undefined && t !== size) {
         size = t;
-        bar.setTotal(t);
+        if (drawn) bar.setTotal(t);
       }
       if (done > size) {
         size = done;
-        bar.setTotal(done);
+        if (drawn) bar.setTotal(done);
       }
       last = done;
-      bar.update(done, payload(done, text));
+      if (drawn) bar.update(done, payload(done, text));
     },
     finish(d) {
       if (finished) return;
+      clearTimeout(timer);
+      if (!drawn) {
+        finished = true;
+        return;
+      }
       finished = true;
       bar.update(Math.max(last, 0), payload(last, d ?? text));
       bar.stop();

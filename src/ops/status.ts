@@ -2,6 +2,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { App } from '../app.ts';
+import type { StatusCounts } from '../store/db.ts';
 import { isIgnoredName } from '../inbox/names.ts';
 import { workDirOf } from '../inbox/watch.ts';
 
@@ -17,7 +18,8 @@ export interface Status {
   target: string;
   feeds: FeedStatus[];
   documents: { orders: number; invoices: number; credit_invoices: number; customers: number; orphan_line_sets: number };
-  published: { objects: number; orders: number; invoices: number; order_lists: number; invoice_lists: number };
+  /** Published objects by what they are; the parts add up to `objects`. */
+  published: StatusCounts['published'];
   outbox: { depth: number; failing: number; last_error: string | null };
   dirty_customers: number;
   files: { ingested: number; rejected: number; duplicate: number };

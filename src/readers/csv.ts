@@ -31,7 +31,7 @@ interface Position {
   names: string[] | undefined;
 }
 
-export async function* readCsv(file: string, opts: ReaderOptions, limits: ReaderLimits = {}, hooks: ReadHooks = {}): AsyncGenerator<RawRecord> {
+export async function* readCsv(file: string, opts: ReaderOptions & { name?: string }, limits: ReaderLimits = {}, hooks: ReadHooks = {}): AsyncGenerator<RawRecord> {
   const maxColumns = limits.maxColumns ?? CSV_MAX_COLUMNS;
   if (!opts.header && !opts.columns?.length) throw new ConfigError(`${file}: a CSV feed without a header row needs \`columns\``, 'columns', undefined, 'config-feed');
   // Errors name the file as ops see it in quarantine (its base name); read errors keep the full path.
@@ -45,6 +45,7 @@ export async function* readCsv(file: string, opts: ReaderOptions, limits: Reader
     const line = 1 + pos.used + info.empty_lines;
     pos.used += linesUsed(values);
     if (!pos.names) {
+      if (!opts.columns?.length) checkDelimiter(values, opts, pos, line);
       pos.names = headerNames(values, opts.columns, pos, line, maxColumns);
       return null; // the header row is not a record
     }
@@ -126,6 +127,34 @@ function linesUsed(values: string[]): number {
     n += c.line - 1;
   }
   return n;
+}
+
+const DELIMITERS = [',', ';', '\t', '|'];
+const showDelimiter = (d: string) => (d === '\t' ? 'tab' : `\`${d}\``);
+
+/**
+ * A header that the feed's delimiter leaves in one piece (or a few) but another splits into many
+ * columns: the export uses the other one. Said here, at the header, instead of a later "the header has
+ * no column `Ordernr`" next to a header that visibly contains it.
+ */
+function checkDelimiter(header: string[], opts: ReaderOptions & { name?: string }, pos: Position, line: number): void {
+  const n = header.length;
+  const text = header.join(opts.delimiter);
+  let best: { delimiter: string; columns: number } | undefined;
+  for (const d of DELIMITERS) {
+    if (d === opts.delimiter) continue;
+    const columns = text.split(d).length;
+    if (columns >= n + 2 && columns >= 2 * n && columns > (best?.columns ?? 0)) best = { delimiter: d, columns };
+  }
+  if (!best) return;
+  const feed = opts.name ? `feed \`${opts.name}\`` : 'the feed';
+  throw new DataError(ErrorCodes.CSV, `the file looks ${showDelimiter(best.delimiter)}-separated (its header splits into ${best.columns} columns) but ${feed} says ${showDelimiter(opts.delimiter)} (${n} column${n === 1 ? '' : 's'})`, {
+    file: pos.file,
+    line,
+    value: text,
+    rule: 'delimiter-mismatch',
+    hint: `set \`delimiter: ${JSON.stringify(best.delimiter)}\` for this feed if the ERP exports that way`,
+  });
 }
 
 /** Column names from the header row: trimmed, unique; `columns` from config, if given, rename them. */

@@ -139,11 +139,14 @@ export class DecodeStream extends Transform {
   /** UTF-8 only: bytes of an unfinished character that the decoder holds from the previous chunk. */
   private tail: Buffer = EMPTY;
   private first = true;
+  /** Single-byte encodings: still looking at the first non-ASCII bytes to tell UTF-8 apart (see looksUtf8). */
+  private sniffing: boolean;
 
   constructor(file: string, encoding: Encoding) {
     super({ readableObjectMode: true });
     this.file = file;
     this.encoding = encoding;
+    this.sniffing = encoding !== 'utf-8';
     if (encoding === 'utf-8') this.utf8 = new TextDecoder('utf-8', { fatal: true });
     else this.single = iconv.getDecoder(encoding);
   }
@@ -201,6 +204,7 @@ export class DecodeStream extends Transform {
     } else {
       text = this.single!.write(chunk);
       if (nul !== -1) throw this.nulError(chunk, nul);
+      if (this.sniffing) this.sniff(chunk);
       // Single-byte encodings: text index === byte index, and only an undefined byte gives U+FFFD.
       const undef = text.indexOf('\uFFFD');
       if (undef !== -1) {
@@ -227,6 +231,38 @@ export class DecodeStream extends Transform {
     if (this.encoding !== 'utf-8' && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
       throw this.encodingError(`file starts with a UTF-8 byte-order mark but the feed is declared ${this.encoding}`, this.lines, chunk, 0, 'encoding-bom', 'set `encoding: utf-8` for this feed');
     }
+  }
+
+  /**
+   * A UTF-8 file on a single-byte feed decodes without error but publishes mojibake (`GodsmÃ¤rke`).
+   * The first chunk with non-ASCII bytes decides: if those bytes are all well-formed UTF-8 sequences,
+   * the file is UTF-8 (real Windows-1252 text has lone high bytes such as 0xE4 for ä, which are not
+   * valid UTF-8, and "Ã¤" in a real export is next to impossible); otherwise it is what it says.
+   */
+  private sniff(chunk: Buffer): void {
+    let h = -1;
+    for (let i = 0; i < chunk.length; i++) {
+      if (chunk[i]! >= 0x80) {
+        h = i;
+        break;
+      }
+    }
+    if (h === -1) return;
+    this.sniffing = false;
+    const lead = chunk[h]!;
+    const len = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+    if (h + len > chunk.length || firstInvalidUtf8(chunk) !== -1) return;
+    const seq = chunk.subarray(h, h + len);
+    const meant = new TextDecoder('utf-8').decode(seq);
+    const shown = iconv.decode(seq, this.encoding);
+    throw this.encodingError(
+      `the file looks UTF-8 but the feed says ${this.encoding}: bytes ${hexBytes(seq, 0, len)} at byte offset ${this.bytes + h} are "${meant}" in UTF-8 and would be published as "${shown}"`,
+      this.at(chunk, h),
+      chunk,
+      h,
+      'encoding-mismatch',
+      'set `encoding: utf-8` for this feed (or have the ERP export windows-1252)',
+    );
   }
 
   /** Line/column of byte `idx` of `bytes` (which start where the text pushed so far ends). */

@@ -22,7 +22,23 @@ export interface PublishErrorRow {
 
 export interface StatusCounts {
   documents: { orders: number; invoices: number; credit_invoices: number; customers: number; orphan_line_sets: number };
-  published: { objects: number; orders: number; invoices: number; order_lists: number; invoice_lists: number };
+  /** Published objects by what they are; the parts add up to `objects`. */
+  published: {
+    objects: number;
+    orders: number;
+    invoices: number;
+    credit_invoices: number;
+    backorders: number;
+    pdfs: number;
+    list_pages: number;
+    /** Of list_pages: order and invoice lists (kept for scripts that read them). */
+    order_lists: number;
+    invoice_lists: number;
+    /** The compute path's index objects (customers/{c}/index.json and the per-year list indexes). */
+    indexes: number;
+    /** Keys outside the layout (none, unless the manifest was edited by hand). */
+    other: number;
+  };
   outbox: { depth: number; failing: number; last_error: string | null };
   dirty_customers: number;
 }
@@ -96,15 +112,46 @@ export function Queries<B extends Part<StoreBase & { outboxDepth(): number }>>(B
           // Lines whose header has not arrived (yet): not published until it does.
           orphan_line_sets: count('SELECT count(*) FROM line_sets l LEFT JOIN docs d ON d.kind = l.kind AND d.id = l.doc_id WHERE d.id IS NULL'),
         },
-        published: {
-          objects: count('SELECT count(*) FROM manifest'),
-          orders: count("SELECT count(*) FROM manifest WHERE key GLOB 'customers/*/orders/*.json' AND key NOT GLOB 'customers/*/orders/*/*'"),
-          invoices: count("SELECT count(*) FROM manifest WHERE key GLOB 'customers/*/invoices/*.json' AND key NOT GLOB 'customers/*/invoices/*/*'"),
-          order_lists: count("SELECT count(*) FROM manifest WHERE key GLOB 'customers/*/orders/*pages/*'"),
-          invoice_lists: count("SELECT count(*) FROM manifest WHERE key GLOB 'customers/*/invoices/*pages/*'"),
-        },
+        published: this.publishedParts(),
         outbox: { depth: this.outboxDepth(), failing: count('SELECT count(*) FROM outbox WHERE attempts > 0'), last_error: outboxErr?.last_error ?? null },
         dirty_customers: count('SELECT count(*) FROM dirty'),
+      };
+    }
+
+    /**
+     * The manifest by kind of object, in one pass. Customer numbers hold no `/` and document ids are
+     * encoded (`/` is `~2F`), so a key's shape tells its kind; each key lands in exactly one part.
+     */
+    publishedParts(): StatusCounts['published'] {
+      const rows = this.sql<[], { part: string; n: number }>(
+        `SELECT CASE
+           WHEN key GLOB 'customers/*/*.pdf' THEN 'pdfs'
+           WHEN key GLOB 'customers/*/backorders.json' THEN 'backorders'
+           WHEN key GLOB 'customers/*/orders/*pages/*' THEN 'order_lists'
+           WHEN key GLOB 'customers/*/invoices/*pages/*' THEN 'invoice_lists'
+           WHEN key GLOB 'customers/*/credit-invoices/*pages/*' THEN 'credit_lists'
+           WHEN key GLOB 'customers/*/orders/*.json' AND key NOT GLOB 'customers/*/orders/*/*' THEN 'orders'
+           WHEN key GLOB 'customers/*/invoices/*.json' AND key NOT GLOB 'customers/*/invoices/*/*' THEN 'invoices'
+           WHEN key GLOB 'customers/*/credit-invoices/*.json' AND key NOT GLOB 'customers/*/credit-invoices/*/*' THEN 'credit_invoices'
+           WHEN key GLOB 'customers/*/index.json' AND key NOT GLOB 'customers/*/*/*' THEN 'indexes'
+           WHEN key GLOB 'customers/*/orders/index/*.json' OR key GLOB 'customers/*/invoices/index/*.json' THEN 'indexes'
+           ELSE 'other' END AS part, count(*) AS n
+         FROM manifest GROUP BY part`,
+      ).all();
+      const n = Object.fromEntries(rows.map((r) => [r.part, r.n])) as Record<string, number>;
+      const get = (k: string) => n[k] ?? 0;
+      return {
+        objects: rows.reduce((t, r) => t + r.n, 0),
+        orders: get('orders'),
+        invoices: get('invoices'),
+        credit_invoices: get('credit_invoices'),
+        backorders: get('backorders'),
+        pdfs: get('pdfs'),
+        list_pages: get('order_lists') + get('invoice_lists') + get('credit_lists'),
+        order_lists: get('order_lists'),
+        invoice_lists: get('invoice_lists'),
+        indexes: get('indexes'),
+        other: get('other'),
       };
     }
 

@@ -109,6 +109,10 @@ test('admin port: health, Prometheus metrics, and pages for feeds, quarantine, o
     assert.deepEqual(Buffer.from(await obj.arrayBuffer()), readFileSync(app.target.pathOf(key)));
     // Page 2 of the orders: 10003 has more than one page.
     assert.match(await (await get('/customers/10003?orders=2')).text(), /page 2 of \d/);
+    // Paged like the shop: a screenful of rows per list, not the whole history on one page.
+    const rowsOf = (html: string, list: string) => (new RegExp(`data-testid="${list}"[\\s\\S]*?<tbody>([\\s\\S]*?)</tbody>`).exec(html)?.[1]!.match(/<tr>/g) ?? []).length;
+    assert.equal(rowsOf(customer, 'orders'), 25);
+    assert.ok(rowsOf(await (await get('/customers/10003?orders=2')).text(), 'orders') >= 1);
 
     // Markup in the data is text, never markup.
     const x1 = await (await get('/customers/X1')).text();

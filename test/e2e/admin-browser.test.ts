@@ -26,13 +26,15 @@ test('admin pages in a browser: customer lookup, an order, the quarantined file 
   const shots = path.join(dir, 'screenshots');
   mkdirSync(shots, { recursive: true });
   const raw = parse(readFileSync('samples/vendre-pull.yaml', 'utf8')) as Record<string, unknown>;
+  // se-orders delivers in this run; bc-orders is expected hourly and never delivers: stale.
+  for (const f of raw.feeds as Array<Record<string, unknown>>) if (f.name === 'se-orders' || f.name === 'bc-orders') f.expectEveryMinutes = 60;
   Object.assign(raw, {
     state: 'state.db',
     target: 'public',
     folders: { drop: 'inbox', archive: 'archive', quarantine: 'quarantine' },
     inbox: { stableMs: 100, rescanMs: 500 },
     serve: { host: '127.0.0.1', port: 0 },
-    admin: { host: '127.0.0.1', port: 0 },
+    admin: { host: '127.0.0.1', port: 0, timeZone: 'Europe/Stockholm' },
   });
   const cfg = writeBytes(dir, 'vendre-pull.yaml', stringify(raw));
   const inbox = path.join(dir, 'inbox');
@@ -65,6 +67,16 @@ test('admin pages in a browser: customer lookup, an order, the quarantined file 
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${admin}/`);
     assert.equal(await page.locator('h1').textContent(), 'Overview');
+    // The 2 a.m. check: per feed the time since its last good file, and the stale signal.
+    const fresh = page.getByTestId('freshness-se-orders');
+    assert.equal(await fresh.getAttribute('data-stale'), 'no');
+    assert.match((await fresh.textContent()) ?? '', /on time\s+last good file \d+ min ago \(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d CES?T\) · expected every 1 h 00 min/);
+    const stale = page.getByTestId('freshness-bc-orders');
+    assert.equal(await stale.getAttribute('data-stale'), 'yes');
+    assert.match((await stale.textContent()) ?? '', /stale\s+no good file yet/);
+    assert.equal(await stale.locator('.badge.bad').textContent(), 'stale');
+    assert.match((await page.locator('.card', { hasText: 'stale feeds' }).textContent()) ?? '', /^1/);
+    assert.match((await page.locator('body').textContent()) ?? '', /Times in Europe\/Stockholm/);
     await page.screenshot({ path: path.join(shots, '1-overview.png'), fullPage: true });
 
     // Look up a sample customer from the search box in the header.
@@ -100,6 +112,8 @@ test('admin pages in a browser: customer lookup, an order, the quarantined file 
     assert.match((await error.textContent()) ?? '', /20250231/);
     assert.match((await error.textContent()) ?? '', /date-invalid/);
     await page.screenshot({ path: path.join(shots, '4-quarantine.png'), fullPage: true });
+    // Long errors wrap inside the page instead of widening it.
+    assert.ok(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), 'no horizontal overflow on the quarantine file page');
     t.diagnostic(`screenshots: ${shots}`);
   } finally {
     await browser.close();

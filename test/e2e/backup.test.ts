@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { openApp } from '../../src/app.ts';
@@ -57,6 +57,7 @@ test('backup: a checked copy of the state while another process holds it open wi
 
   // Restore: a config whose state is the copy sees the same documents and published objects.
   const restored = config(dir, 'backups/state-1.db');
+  mkdirSync(path.join(dir, 'inbox'), { recursive: true }); // status reads the drop folder and refuses a missing one
   const s = cli(['--config', restored, 'status', '--json']);
   const status = JSON.parse(s.stdout) as { documents: { orders: number; invoices: number }; published: { objects: number } };
   assert.ok(status.documents.orders > 100 && status.documents.invoices > 100, s.stdout);

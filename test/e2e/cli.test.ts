@@ -34,10 +34,11 @@ test('exit codes: 0 for help, 2 for usage and config errors, 1 for data errors',
   const broken = writeBytes(dir, 'ordrar_broken.csv', Buffer.from(readFileSync('samples/exports/ordrar_20251130.csv', 'latin1').replace(/20250\d(\d\d)/, '20250230'), 'latin1'));
   const v = cli(['--config', cfg, 'validate', broken]);
   assert.equal(v.status, 1);
-  assert.match(v.stderr, /ordrar_broken\.csv:\d+ field `Orderdatum → date` value "20250230".*date-invalid/);
-  // validate changed nothing.
+  assert.match(v.stdout, /ordrar_broken\.csv:\d+ field `Orderdatum → date` value "20250230".*date-invalid/);
+  // validate changed nothing: it did not even create the state file, which status says is missing.
   const s = cli(['--config', cfg, 'status', '--json']);
-  assert.equal(JSON.parse(s.stdout).documents.orders, 0);
+  assert.equal(s.status, 2);
+  assert.match(s.stderr, /state file .*state\.db does not exist/);
   assert.equal(existsSync(broken), true, 'validate never moves files');
 });
 

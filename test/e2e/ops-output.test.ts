@@ -49,16 +49,16 @@ test('log lines about a record carry feed, file, line and customer (rejected fil
   const bad = brokenOrders(dir);
   const r = cli(['--config', config(dir), 'ingest', bad.file]);
   assert.equal(r.status, 1, r.stderr);
-  const err = jsonLines(r.stdout).find((l) => l.code === 'VP_ERR_FIELD');
-  assert.ok(err, r.stdout);
+  const err = jsonLines(r.stderr).find((l) => l.code === 'VP_ERR_FIELD');
+  assert.ok(err, r.stderr);
   assert.deepEqual({ feed: err.feed, file: err.file, line: err.line, customer: err.customer, level: err.level }, { feed: 'se-orders', file: 'ordrar_20251201.csv', line: bad.line, customer: '10003', level: 50 });
 
   const skipDir = tmpDir('vp-logs-skip');
   const skipBad = brokenOrders(skipDir);
   const s = cli(['--config', config(skipDir, (feeds) => Object.assign(feeds[0]!, { onError: 'skip-record' })), 'ingest', skipBad.file]);
   assert.equal(s.status, 0, s.stderr);
-  const skipped = jsonLines(s.stdout).find((l) => /record skipped/.test(String(l.msg)));
-  assert.ok(skipped, s.stdout);
+  const skipped = jsonLines(s.stderr).find((l) => /record skipped/.test(String(l.msg)));
+  assert.ok(skipped, s.stderr);
   assert.deepEqual({ feed: skipped.feed, file: skipped.file, line: skipped.line, customer: skipped.customer }, { feed: 'se-orders', file: 'ordrar_20251201.csv', line: skipBad.line, customer: '10003' });
 });
 
@@ -70,7 +70,7 @@ test('not on a terminal, replay and rebuild log progress lines (rate, ETA); --no
   for (const name of ['ordrar_20251130.csv', 'fakturor_20251130.xml']) copyFileSync(path.join('samples/exports', name), path.join(archive, name));
   const r = cli(['--config', cfg, 'replay'], { VENDRE_PULL_PROGRESS_MS: '0' });
   assert.equal(r.status, 0, r.stderr);
-  const progress = jsonLines(r.stdout).filter((l) => l.progress);
+  const progress = jsonLines(r.stderr).filter((l) => l.progress);
   const tasks = new Set(progress.map((l) => l.progress));
   assert.ok(tasks.has('replay') && tasks.has('render') && tasks.has('publish'), [...tasks].join(', '));
   const replay = progress.filter((l) => l.progress === 'replay');
@@ -81,10 +81,12 @@ test('not on a terminal, replay and rebuild log progress lines (rate, ETA); --no
 
   const quiet = cli(['--config', cfg, '--no-progress', 'rebuild'], { VENDRE_PULL_PROGRESS_MS: '0' });
   assert.equal(quiet.status, 0, quiet.stderr);
-  assert.equal(jsonLines(quiet.stdout).filter((l) => l.progress).length, 0);
+  assert.equal(jsonLines(quiet.stderr).filter((l) => l.progress).length, 0);
   const loud = cli(['--config', cfg, 'rebuild'], { VENDRE_PULL_PROGRESS_MS: '0' });
-  assert.ok(jsonLines(loud.stdout).some((l) => l.progress === 'render'));
+  assert.ok(jsonLines(loud.stderr).some((l) => l.progress === 'render'));
 
+  // One-shot commands log to stderr and keep stdout for their report.
+  assert.match(r.stdout, /^replay of 2 archived files: /);
   const printed = cli(['--config', cfg, '--print-config', 'status']);
   for (const out of [r.stdout, r.stderr, quiet.stdout, loud.stdout, loud.stderr, printed.stdout, printed.stderr]) {
     assert.ok(!out.includes(SECRET) && !out.includes(ENV_SECRET), 'no token in any output');

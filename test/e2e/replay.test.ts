@@ -10,7 +10,7 @@ const CLI = ['--import', 'tsx', path.resolve('src/cli.ts')];
 
 function cli(cfg: string, ...args: string[]) {
   const r = spawnSync(process.execPath, [...CLI, '--config', cfg, ...args], { encoding: 'utf8', env: { ...process.env, VENDRE_PULL_LOG_LEVEL: 'info' }, timeout: 120_000 });
-  return { ...r, logs: r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return { ...r, logs: r.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>) };
 }
 
 /** Every published object and its bytes. */
@@ -35,6 +35,7 @@ test('replay of the archive is idempotent, --fresh rebuilds the same state, rebu
   // Put the samples where the daemon would have archived them.
   const day = path.join(dir, 'archive', '2025', '11', '30');
   mkdirSync(day, { recursive: true });
+  mkdirSync(path.join(dir, 'inbox')); // status reads the drop folder
   for (const n of readdirSync('samples/exports')) copyFileSync(path.join('samples/exports', n), path.join(day, n));
 
   const first = cli(cfg, 'replay');

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { parse, stringify } from 'yaml';
@@ -48,7 +48,8 @@ test('a data error exits 1 and names its code', () => {
   const broken = writeBytes(dir, 'ordrar_broken.csv', Buffer.from(readFileSync('samples/exports/ordrar_20251130.csv', 'latin1').replace(/20250\d(\d\d)/, '20250230'), 'latin1'));
   const r = cli(['--config', cfg, 'validate', broken]);
   assert.equal(r.status, CATALOGUE['date-invalid'].exit, r.stderr);
-  assert.match(r.stderr, /\(rule date-invalid\) \[VP_E_DATE_INVALID\]/, r.stderr);
+  // The report (each error with its code) is on stdout; stderr has the log lines.
+  assert.match(r.stdout, /\(rule date-invalid\) \[VP_E_DATE_INVALID\]/, r.stdout);
 });
 
 test('a state file written by a newer vendre-pull exits 2 with VP_E_STATE_SCHEMA, naming the file', () => {
@@ -57,6 +58,7 @@ test('a state file written by a newer vendre-pull exits 2 with VP_E_STATE_SCHEMA
   const db = new Database(path.join(dir, 'state.db'));
   db.pragma('user_version = 999');
   db.close();
+  mkdirSync(path.join(dir, 'inbox')); // status reads the drop folder too: it must exist
   const r = cli(['--config', cfg, 'status']);
   assertCoded(r, 'state-schema');
   assert.match(r.stderr, /state\.db: state file has schema version 999/, r.stderr);
@@ -66,6 +68,9 @@ test('a state file written by a newer vendre-pull exits 2 with VP_E_STATE_SCHEMA
 test('an error not raised on purpose exits 3 with VP_E_UNEXPECTED and the stack', () => {
   const dir = tmpDir('vp-exit');
   const cfg = sampleConfig(dir);
+  // status reads an existing state and drop folder only (it creates neither): an empty store made by rebuild.
+  mkdirSync(path.join(dir, 'inbox'));
+  assert.equal(cli(['--config', cfg, 'rebuild']).status, 0);
   // A quarantine report that is not JSON (written by hand, cut off): status cannot read it, and nothing in the catalogue covers it.
   writeBytes(path.join(dir, 'quarantine'), 'x.csv.error.json', '{"file": "x.csv", ');
   const r = cli(['--config', cfg, 'status']);

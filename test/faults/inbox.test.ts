@@ -76,6 +76,8 @@ test('a cut-off file not modified for writingGraceMs is broken, not being writte
 test('status lists a file taken and not finished (the work folder) as waiting', () => {
   const s = setup('taken-status');
   writeBytes(path.join(s.inbox, '.taken'), 'orders_1.csv', ordersCsv(1, 2));
+  // status reads an existing state only (it creates none): an empty one, as rebuild leaves it.
+  assert.equal(cli(s.cfg, ['rebuild']).status, 0);
   const r = cli(s.cfg, ['status', '--json']);
   assert.deepEqual(JSON.parse(r.stdout).inbox, ['orders_1.csv']);
 });

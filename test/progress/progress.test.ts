@@ -62,7 +62,7 @@ test('not on a terminal: one log line per interval with rate and ETA, and a fina
 test('on a terminal: a cli-progress bar with amount, rate and ETA, cleared at the end; log lines clear its line first', () => {
   const { log, lines } = capture();
   const tty = new FakeTty();
-  const progress = createProgress({ log, stream: tty as unknown as NodeJS.WritableStream & { isTTY: boolean } });
+  const progress = createProgress({ log, stream: tty as unknown as NodeJS.WritableStream & { isTTY: boolean }, delayMs: 0 });
   const bar = progress.start('ingest orders.csv', 1_000_000, 'bytes');
   bar.update(500_000, '1,234 records');
   const file = path.join(tmpDir('vp-progress'), 'log.txt');
@@ -83,6 +83,19 @@ test('on a terminal: a cli-progress bar with amount, rate and ETA, cleared at th
   off.start('x', 10, 'objects').update(5);
   off.close();
   assert.equal(quiet.out, '');
+});
+
+test('on a terminal, work that is over before the delay (default 1 s) draws no bar at all', () => {
+  const { log, lines } = capture();
+  const tty = new FakeTty();
+  const progress = createProgress({ log, stream: tty as unknown as NodeJS.WritableStream & { isTTY: boolean } });
+  const bar = progress.start('ingest small.csv', 1_024, 'bytes');
+  bar.update(512, '3 records');
+  bar.update(1_024, '6 records');
+  bar.finish();
+  progress.close();
+  assert.equal(tty.out, '', 'a 1 kB file draws nothing');
+  assert.equal(lines.length, 0);
 });
 
 test('publish hooks: a render bar over customers, then a publish bar over outbox entries', () => {
