@@ -3,7 +3,7 @@ import type { Part, StoreBase } from './base.ts';
 import type { StoredDoc } from './documents.ts';
 
 /**
- * The packages table (migration 6 in open.ts). Shipments from a packages feed, keyed by their own id:
+ * The packages table (migration 7 in open.ts). Shipments from a packages feed, keyed by their own id:
  * a shipment sent again (its tracking number filled in, another carrier) replaces its row. Joined to
  * orders by order number when rendering, so a shipment may arrive before or after its order.
  * `tracking` is a JSON array (empty: no package yet).
