@@ -124,6 +124,15 @@ export class FileRejected extends VendrePullError {
   }
 }
 
+/**
+ * The fields a log line of a catalogued event carries, so ops can search for it: the family `code`,
+ * the stable `ref` and the rule (`log.warn({ ...logCode('watch-failed'), err }, '…')`).
+ */
+export function logCode(rule: Rule): { code: ErrorCode; ref: string; rule: Rule } {
+  const e = CATALOGUE[rule];
+  return { code: (Array.isArray(e.family) ? e.family[0] : e.family) as ErrorCode, ref: e.code, rule };
+}
+
 /** The exit code for whatever a command ended with: the catalogue's for a coded error, 3 otherwise. */
 export function exitCodeOf(err: unknown): ExitCode {
   return err instanceof VendrePullError ? err.exitCode : ExitCodes.UNEXPECTED;

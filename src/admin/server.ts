@@ -15,7 +15,7 @@ import { gunzipSync } from 'node:zlib';
 import type { Logger } from 'pino';
 import type { App } from '../app.ts';
 import { collectStatus } from '../ops/status.ts';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, logCode } from '../errors.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import { serialize } from '../publish/plan.ts';
 import { documentKey, parseKey, type ListKind } from '../layout/keys.ts';
@@ -245,7 +245,7 @@ export async function startAdmin(opts: AdminOptions): Promise<{ server: http.Ser
 
     handle()
       .catch((err) => {
-        log.error({ err, path: req.url?.split('?')[0] }, 'admin request failed');
+        log.error({ ...logCode('admin-request-failed'), err, path: req.url?.split('?')[0] }, 'admin request failed');
         if (!res.headersSent) htmlPage(500, notFoundPage('Something went wrong; see the daemon log.'));
         else res.destroy();
       })

@@ -2,6 +2,7 @@ import type { App } from '../app.ts';
 import { resolveTokens } from '../config/secrets.ts';
 import { createMetrics, type Metrics } from '../ops/metrics.ts';
 import { isLoopback, startAdmin } from './server.ts';
+import { logCode } from '../errors.ts';
 
 export interface AdminHandle {
   metrics: Metrics;
@@ -20,7 +21,7 @@ export async function startAdminFor(app: App, opts: { stopping: () => boolean })
   if (!cfg.admin.enabled) return { metrics, url: undefined, close: async () => undefined };
   const tokens = resolveTokens({ auth: { ...cfg.auth, tokens: cfg.admin.tokens ?? cfg.auth.tokens } });
   const protectedPort = !isLoopback(cfg.admin.host);
-  if (protectedPort) for (const name of tokens.missingEnv) log.warn({ env: name }, 'admin token environment variable is not set; that token is not accepted');
+  if (protectedPort) for (const name of tokens.missingEnv) log.warn({ ...logCode('secret-env-unset'), env: name }, 'admin token environment variable is not set; that token is not accepted');
   const server = await startAdmin({ app, host: cfg.admin.host, port: cfg.admin.port, tokenHashes: protectedPort ? tokens.hashes : [], metrics, log: log.child({ component: 'admin' }), stopping: opts.stopping });
   // It never keeps the process alive on its own: if the daemon fails after this, the process ends.
   server.server.unref();

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { loadConfigFor } from '../config/load.ts';
 import type { Config } from '../config/types.ts';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, logCode } from '../errors.ts';
 import { createLogger, type Logger } from '../ops/log.ts';
 import { createProgress, type Progress } from '../ops/progress.ts';
 import { openApp, type App } from '../app.ts';
@@ -116,6 +116,6 @@ export async function recordMarker(app: App): Promise<void> {
   try {
     await writeMarker(app.store, app.target);
   } catch (err) {
-    app.log.warn({ err: (err as Error)?.message ?? String(err), target: app.target.description }, 'could not write the state marker beside the target; written after the next publish');
+    app.log.warn({ ...logCode('marker-write-failed'), err: (err as Error)?.message ?? String(err), target: app.target.description }, 'could not write the state marker beside the target; written after the next publish');
   }
 }

@@ -26,6 +26,8 @@ export const ErrorCodes = {
   NO_FEED: 'VP_ERR_NO_FEED',
   /** Not raised on purpose: a bug or an environment failure (exit code 3). */
   UNEXPECTED: 'VP_ERR_UNEXPECTED',
+  /** Something the running process works around and logs (a folder it cannot list, a step after publishing); never thrown. */
+  RUNTIME: 'VP_ERR_RUNTIME',
   /** A request the Pull API refuses (edge and serve); never thrown, listed so the README explains each status. */
   REFUSED: 'VP_ERR_REFUSED',
 } as const;
@@ -55,6 +57,8 @@ type Code = `VP_E_${string}`;
 const data = <C extends Code, Fam extends CatalogueEntry['family']>(code: C, family: Fam, summary: string, hint: string) => ({ code, family, summary, hint, exit: ExitCodes.DATA }) as const;
 const config = <C extends Code>(code: C, summary: string, hint: string) => ({ code, family: F.CONFIG, summary, hint, exit: ExitCodes.USAGE }) as const;
 const usage = <C extends Code>(code: C, summary: string, hint: string) => ({ code, family: F.USAGE, summary, hint, exit: ExitCodes.USAGE }) as const;
+/** Logged while running, never thrown: the process goes on (exit 0), ops find the line by its code. */
+const event = <C extends Code>(code: C, summary: string, hint: string) => ({ code, family: F.RUNTIME, summary, hint, exit: ExitCodes.OK }) as const;
 /** A refusal of the Pull API: no process exits on it; a client sees the status. */
 const refusal = <C extends Code>(code: C, http: number, summary: string, hint: string) => ({ code, family: F.REFUSED, summary, hint, exit: ExitCodes.OK, http }) as const;
 
@@ -148,6 +152,20 @@ export const CATALOGUE = {
   'state-diverged': config('VP_E_STATE_DIVERGED', 'the target’s marker names another state, or one further along (a state file replaced, emptied, or its -wal lost after a crash)', 'if this state is the right one, `vendre-pull replay` (or `replay --fresh`) rebuilds it from the archive and takes the target over; otherwise restore the state from a backup'),
   'state-open': config('VP_E_STATE_OPEN', 'the state file cannot be opened for another reason', 'the message quotes SQLite; check the file and its folder'),
   'repair-delete-share': config('VP_E_REPAIR_DELETE_SHARE', '`verify --repair` would delete more than `verify.maxDeleteShare` of the target: objects the manifest does not know (a lost or replaced state?)', 'nothing was changed: check `vendre-pull status`, restore the state or `replay`; pass `--force` if the deletions are real'),
+
+  // Logged while running: the process works around it and goes on. Each log line carries the code.
+  'publish-pending': event('VP_E_PUBLISH_PENDING', 'a file’s records are stored but not all of its objects are published yet: the file waits in the work folder', 'the outbox retries on the next cycle; `status` shows the outbox and its last error'),
+  'file-changed': event('VP_E_FILE_CHANGED', 'a file changed while it was read (the ERP was still writing): it goes back to the drop folder', 'nothing to do if it settles; raise `inbox.stableMs` (or use `complete: marker`) if it happens often'),
+  'after-publish-failed': event('VP_E_AFTER_PUBLISH_FAILED', 'the step after a publish (the CloudFront invalidation) failed; the objects are published', 'cached copies expire by their max-age; check the CloudFront distribution id and the permission to invalidate'),
+  'marker-unreadable': event('VP_E_MARKER_UNREADABLE', 'the state marker beside the target cannot be read; it is written again', 'nothing to do unless it repeats; then check the target’s permissions'),
+  'marker-write-failed': event('VP_E_MARKER_WRITE_FAILED', 'the state marker could not be written beside the target; it is written after the next publish', 'check the target’s permissions and space'),
+  'target-lost': event('VP_E_TARGET_LOST', 'the target is empty or gone while the manifest lists objects: everything is published again', 'check who emptied the target (a lifecycle rule, a manual delete); the republish needs no action'),
+  'repair-delete-failed': event('VP_E_REPAIR_DELETE_FAILED', '`verify --repair` could not delete an object the manifest does not know', 'the line quotes the target’s error; run `verify --repair` again after fixing it'),
+  'watch-failed': event('VP_E_WATCH_FAILED', 'the drop folder cannot be watched or listed (gone, unmounted, no permission); the inbox retries', 'check the folder (and its share or mount) and the service user’s permissions'),
+  'serve-read-failed': event('VP_E_SERVE_READ_FAILED', '`serve` could not read an object while answering (the client got a 500)', 'check the target folder’s disk and permissions; `vendre-pull verify` compares it with the manifest'),
+  'admin-request-failed': event('VP_E_ADMIN_REQUEST_FAILED', 'an admin page failed to render (the browser got a 500)', 'the line has the error; report it with the page’s path'),
+  'secret-env-unset': event('VP_E_SECRET_ENV_UNSET', 'an environment variable the config names for a token or secret is not set: that credential is not accepted', 'set the variable in the service’s environment (or remove it from the config) and restart'),
+  'auth-without-credential': event('VP_E_AUTH_WITHOUT_CREDENTIAL', 'an auth mode is enabled without a credential to check: its requests are refused', 'set auth.tokens for bearer or auth.secrets for signed, or drop the mode from auth.modes'),
 
   // Command line.
   usage: usage('VP_E_USAGE', 'the command line is wrong', 'run the command with --help'),

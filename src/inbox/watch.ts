@@ -4,6 +4,7 @@ import chokidar, { type FSWatcher } from 'chokidar';
 import type { Logger } from 'pino';
 import { byArrival, byName, type FileEntry } from './files.ts';
 import { isIgnoredName } from './names.ts';
+import { logCode } from '../errors.ts';
 
 /** How a file's completeness is judged (a feed's `complete`). */
 export type Completion = 'stable' | 'marker' | 'rename';
@@ -94,7 +95,7 @@ export class Inbox {
     this.watcher.on('add', (p) => this.touch(p));
     this.watcher.on('change', (p) => this.touch(p));
     this.watcher.on('unlink', (p) => this.candidates.delete(p));
-    this.watcher.on('error', (err) => this.opts.log.error({ err }, 'watcher error'));
+    this.watcher.on('error', (err) => this.opts.log.error({ ...logCode('watch-failed'), err }, 'watcher error'));
     await new Promise<void>((resolve) => this.watcher!.once('ready', () => resolve()));
     await this.rescan();
     const every = Math.max(50, Math.min(500, Math.floor(this.opts.stableMs / 4) || 50));
@@ -128,7 +129,7 @@ export class Inbox {
     try {
       names = await readdir(this.opts.dir);
     } catch (err) {
-      this.opts.log.error({ err, dir: this.opts.dir }, 'cannot list drop folder');
+      this.opts.log.error({ ...logCode('watch-failed'), err, dir: this.opts.dir }, 'cannot list drop folder');
       return;
     }
     for (const n of names) this.touch(path.join(this.opts.dir, n));
@@ -253,7 +254,7 @@ export class Inbox {
         await this.opts.idle();
       }
     } catch (err) {
-      this.opts.log.error({ err }, 'inbox failure; will retry');
+      this.opts.log.error({ ...logCode('unexpected'), err }, 'inbox failure; will retry');
     } finally {
       this.working = false;
     }

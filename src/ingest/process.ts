@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { App } from '../app.ts';
-import { DataError, ErrorCodes, FileRejected } from '../errors.ts';
+import { DataError, ErrorCodes, FileRejected, logCode } from '../errors.ts';
 import { archiveDir, moveNoClobber, sha256File, writeReport } from '../inbox/files.ts';
 import { feedFor, pdfFor } from '../inbox/names.ts';
 import type { TakenFile } from '../inbox/watch.ts';
@@ -170,7 +170,7 @@ export async function processFile(app: App, file: string, opts: ProcessOptions):
     log.info({ feed: report.feed, customers: s.customers, written: s.written, deleted: s.deleted, unchanged: s.unchanged, invalid: s.invalid, ms: Date.now() - started }, 'published');
     if (s.remaining > 0) {
       report.pending = true;
-      log.warn({ remaining: s.remaining, failed: s.failed }, 'not archived yet: publishing did not finish (outbox or customers waiting); retried on the next cycle');
+      log.warn({ ...logCode('publish-pending'), remaining: s.remaining, failed: s.failed }, 'not archived yet: publishing did not finish (outbox or customers waiting); retried on the next cycle');
       return report;
     }
   }
@@ -180,7 +180,7 @@ export async function processFile(app: App, file: string, opts: ProcessOptions):
     // the drop folder, taken again once complete; applied records are applied again from the whole file.
     report.movedTo = await moveNoClobber(file, app.cfg.folders.drop, app.cfg.inbox.markers);
     report.requeued = true;
-    log.warn({ feed: feed?.name, outcome: report.outcome, to: report.movedTo }, 'file changed while it was read: put back in the drop folder, taken again when complete');
+    log.warn({ ...logCode('file-changed'), feed: feed?.name, outcome: report.outcome, to: report.movedTo }, 'file changed while it was read: put back in the drop folder, taken again when complete');
     return report;
   }
 
@@ -191,7 +191,7 @@ export async function processFile(app: App, file: string, opts: ProcessOptions):
       report.movedTo = await moveNoClobber(file, app.cfg.folders.quarantine, markers, (dest) =>
         writeReport(`${dest}.error.json`, { file: name, feed: feed?.name ?? null, sha256, rejected_at: when.toISOString(), errors: report.errors.map((e) => e.toJSON()) }),
       );
-      log.warn({ feed: feed?.name, to: report.movedTo }, 'file quarantined');
+      log.warn({ ...logCode(report.errors[0]?.rule ?? 'data'), feed: feed?.name, to: report.movedTo }, 'file quarantined');
     } else {
       const skipped = report.result?.skipped ?? [];
       report.movedTo = await moveNoClobber(file, archiveDir(app.cfg.folders.archive, when), markers, skipped.length === 0 ? undefined : (dest) =>

@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
-import { CATALOGUE, ErrorCodes } from '../errors.ts';
+import { CATALOGUE, ErrorCodes, logCode } from '../errors.ts';
 import type { Store } from '../store/db.ts';
 import type { RenderOptions } from '../render/documents.ts';
 import type { DocumentValidator } from '../render/validate.ts';
@@ -124,7 +124,7 @@ export async function publishDirty(ctx: PublishContext, customers?: readonly str
     try {
       await target.published(changed);
     } catch (err) {
-      log.error({ err: (err as Error)?.message ?? String(err), keys: changed.length }, 'after-publish step failed (objects are published; caches expire by their max-age)');
+      log.error({ ...logCode('after-publish-failed'), err: (err as Error)?.message ?? String(err), keys: changed.length }, 'after-publish step failed (objects are published; caches expire by their max-age)');
     }
   }
   stats.remaining = store.outboxDepth() + store.dirtyCount();

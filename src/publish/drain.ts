@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
-import { CATALOGUE, ErrorCodes } from '../errors.ts';
+import { CATALOGUE, ErrorCodes, logCode } from '../errors.ts';
 import type { OutboxEntry, Store } from '../store/db.ts';
 import type { Target } from './targets/target.ts';
 import { repeated } from './repeated.ts';
@@ -128,7 +128,7 @@ export async function drainOutbox(store: Store, target: Target, log: Logger, opt
     try {
       await target.published(changed);
     } catch (err) {
-      log.error({ err: (err as Error)?.message ?? String(err), keys: changed.length }, 'after-publish step failed (objects are published; caches expire by their max-age)');
+      log.error({ ...logCode('after-publish-failed'), err: (err as Error)?.message ?? String(err), keys: changed.length }, 'after-publish step failed (objects are published; caches expire by their max-age)');
     }
   }
   stats.remaining = store.outboxDepth();

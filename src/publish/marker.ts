@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { StateError } from '../store/check.ts';
 import type { Store } from '../store/db.ts';
 import type { Target } from './targets/target.ts';
+import { logCode } from '../errors.ts';
 
 /** What the target's marker says: which state published there, and how far it had come. */
 export interface StateMarker {
@@ -35,12 +36,12 @@ export async function checkMarker(store: Store, target: Target, log: Logger, opt
     } catch {
       marker = undefined;
     }
-    if (!marker) log.warn({ target: target.description }, 'the state marker beside the target is unreadable; it is written again');
+    if (!marker) log.warn({ ...logCode('marker-unreadable'), target: target.description }, 'the state marker beside the target is unreadable; it is written again');
   }
   const lost = async (): Promise<boolean> => {
     if (me.manifest === 0 || !(await isEmpty(target))) return false;
     const forgotten = store.forgetManifest();
-    log.warn({ target: target.description, objects: forgotten }, 'the target is empty or gone but the manifest lists objects: publishing everything again');
+    log.warn({ ...logCode('target-lost'), target: target.description, objects: forgotten }, 'the target is empty or gone but the manifest lists objects: publishing everything again');
     return true;
   };
   if (!marker) return (await lost()) ? 'republish' : 'new';

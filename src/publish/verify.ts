@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, logCode } from '../errors.ts';
 import type { ManifestEntry, Store } from '../store/db.ts';
 import { publishDirty, type PublishContext } from './cycle.ts';
 import { drainOutbox } from './drain.ts';
@@ -141,7 +141,7 @@ export async function repairTarget(ctx: PublishContext, log: Logger, onProgress?
   let deleted = 0;
   if (before.extra.length > 0) {
     const failures = (await target.delete(before.extra)) ?? [];
-    for (const f of failures) log.warn({ key: f.key, err: f.error }, 'repair: could not delete an extra object');
+    for (const f of failures) log.warn({ ...logCode('repair-delete-failed'), key: f.key, err: f.error }, 'repair: could not delete an extra object');
     deleted = before.extra.length - failures.length;
     log.info({ extra: before.extra.length, deleted }, 'repair: deleted extra objects');
   }

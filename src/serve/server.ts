@@ -13,6 +13,7 @@ import { Lru } from './cache.ts';
 import { listen } from './listen.ts';
 import { negotiate } from './negotiate.ts';
 import { DEFAULT_READER_OPTIONS, objectReader, type ReaderOptions, type Servable } from './reader.ts';
+import { logCode } from '../errors.ts';
 
 export interface ServeOptions {
   host: string;
@@ -76,7 +77,7 @@ export async function startServer(opts: ServeOptions): Promise<{ server: http.Se
     send(x, status, { 'content-type': 'application/json; charset=utf-8', 'content-length': bytes.length, 'cache-control': 'no-store', ...extra }, bytes);
   };
   const failed = (x: Exchange, err: unknown): void => {
-    opts.log.error({ err, key: x.key }, x.key ? 'read failed while serving' : 'request failed');
+    opts.log.error({ ...logCode(x.key ? 'serve-read-failed' : 'unexpected'), err, key: x.key }, x.key ? 'read failed while serving' : 'request failed');
     if (!x.res.headersSent) return json(x, 502, { error: 'bad_gateway', message: 'could not read the document' });
     x.res.destroy();
     done(x, x.res.statusCode, 0, 'read failed after the headers');
@@ -129,7 +130,7 @@ export async function startServer(opts: ServeOptions): Promise<{ server: http.Se
       if (!err || sent === obj.size) return done(x, 200, obj.size);
       // A client that goes away mid-PDF is no fault of ours; a file that fails to read is.
       const gone = (err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE';
-      if (!gone) opts.log.error({ err, key: x.key }, 'read failed while streaming');
+      if (!gone) opts.log.error({ ...logCode('serve-read-failed'), err, key: x.key }, 'read failed while streaming');
       done(x, 200, sent, gone ? 'client closed the connection' : 'read failed while streaming');
     });
   };

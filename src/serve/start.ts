@@ -1,6 +1,6 @@
 import type { App } from '../app.ts';
 import { edgeCredentials, edgeSettings } from '../edge/settings.ts';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, logCode } from '../errors.ts';
 import { startServer } from './server.ts';
 
 /**
@@ -30,9 +30,9 @@ export async function startServeFor(app: App, overrides: { host?: string; port?:
   const settings = edgeSettings(app.cfg);
   const { credentials, missingEnv, firstLiteral } = edgeCredentials(app.cfg);
   // Some credential is accepted (checked above); a rotation's other half may still be missing.
-  for (const name of missingEnv) app.log.warn({ env: name }, 'environment variable is not set; that token or secret is not accepted');
-  if (settings.signed && credentials.hmacSecrets.length === 0) app.log.warn('auth.modes has signed but no auth.secrets: signed requests are refused');
-  if (settings.bearer && credentials.tokenHashes.length === 0) app.log.warn('auth.modes has bearer but no token is set: bearer requests are refused');
+  for (const name of missingEnv) app.log.warn({ ...logCode('secret-env-unset'), env: name }, 'environment variable is not set; that token or secret is not accepted');
+  if (settings.signed && credentials.hmacSecrets.length === 0) app.log.warn(logCode('auth-without-credential'), 'auth.modes has signed but no auth.secrets: signed requests are refused');
+  if (settings.bearer && credentials.tokenHashes.length === 0) app.log.warn(logCode('auth-without-credential'), 'auth.modes has bearer but no token is set: bearer requests are refused');
   const server = await startServer({
     host: overrides.host ?? app.cfg.serve.host,
     port: overrides.port ?? app.cfg.serve.port,

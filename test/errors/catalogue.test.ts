@@ -59,6 +59,7 @@ const RULE_ARGUMENT: Array<[RegExp, number]> = [
   [/new ConfigError\(/g, 3],
   [/new UsageError\(/g, 1],
   [/new StateError\(/g, 1],
+  [/\blogCode\(/g, 0],
 ];
 
 /**
@@ -118,7 +119,7 @@ test('codes are unique, stable in form, and each entry has a family, a summary, 
     assert.ok(e.summary.length > 10 && !e.summary.includes('\n'), `${rule}: a one-line summary`);
     assert.ok(e.hint.length > 10 && !e.hint.includes('\n'), `${rule}: a one-line hint`);
     const fam = Array.isArray(e.family) ? e.family[0] : e.family;
-    const expected = fam === ErrorCodes.CONFIG || fam === ErrorCodes.USAGE ? ExitCodes.USAGE : fam === ErrorCodes.UNEXPECTED ? ExitCodes.UNEXPECTED : fam === ErrorCodes.REFUSED || fam === ErrorCodes.PUBLISH ? ExitCodes.OK : ExitCodes.DATA;
+    const expected = fam === ErrorCodes.CONFIG || fam === ErrorCodes.USAGE ? ExitCodes.USAGE : fam === ErrorCodes.UNEXPECTED ? ExitCodes.UNEXPECTED : fam === ErrorCodes.REFUSED || fam === ErrorCodes.PUBLISH || fam === ErrorCodes.RUNTIME ? ExitCodes.OK : ExitCodes.DATA;
     assert.equal(e.exit, expected, `${rule}: exit code for family ${fam}`);
     assert.equal(e.http !== undefined, fam === ErrorCodes.REFUSED, `${rule}: an HTTP status exactly for the refusals`);
   }
@@ -164,4 +165,26 @@ test('every kind of rejection carries its code, its ref, a hint and the exit cod
   assert.equal(refOf(new TypeError('x')), 'VP_E_UNEXPECTED');
   assert.equal(exitCodeOf(cfg), 2);
   assert.equal(exitCodeOf(rejected), 1);
+});
+
+test('every warning and error a process logs carries a code (the family), its ref and its rule', () => {
+  const uncoded: string[] = [];
+  let seen = 0;
+  for (const { file, text } of sources()) {
+    // The repeated-failure log writes the fields its callers give it (they carry the code).
+    if (file === path.join('src', 'publish', 'repeated.ts')) continue;
+    for (const m of text.matchAll(/\blog\??\.(warn|error|fatal)\(/g)) {
+      seen++;
+      const first = argsAt(text, m.index + m[0].length - 1)[0] ?? '';
+      if (!/logCode\(|\bcode: /.test(first)) uncoded.push(`${file}:${text.slice(0, m.index).split('\n').length}: ${first.slice(0, 80)}`);
+    }
+  }
+  assert.ok(seen >= 20, `the scan found the log calls (${seen})`);
+  assert.deepEqual(uncoded, [], 'warn/error log lines without a code');
+});
+
+test('logCode gives a log line the family, the stable ref and the rule of its catalogue entry', async () => {
+  const { logCode } = await import('../../src/errors.ts');
+  assert.deepEqual(logCode('watch-failed'), { code: 'VP_ERR_RUNTIME', ref: 'VP_E_WATCH_FAILED', rule: 'watch-failed' });
+  assert.deepEqual(logCode('publish-failed'), { code: ErrorCodes.PUBLISH, ref: 'VP_E_PUBLISH_FAILED', rule: 'publish-failed' });
 });

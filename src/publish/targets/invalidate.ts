@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CloudFrontClient, CreateInvalidationCommand } from '@aws-sdk/client-cloudfront';
 import type { Logger } from 'pino';
+import { logCode } from '../../errors.ts';
 import { describeError } from './s3.ts';
 
 export interface InvalidationPlanOptions {
@@ -111,7 +112,7 @@ export class CloudFrontInvalidator {
       return id;
     } catch (err) {
       this.opts.log.error(
-        { distribution: this.opts.distributionId, paths: paths.length, keys: keys.length, err: describeError(err) },
+        { ...logCode('after-publish-failed'), distribution: this.opts.distributionId, paths: paths.length, keys: keys.length, err: describeError(err) },
         'CloudFront invalidation failed; its paths are retried with the next publish cycle (caches expire by max-age meanwhile)',
       );
       return undefined;
