@@ -81,6 +81,9 @@ class Stopper {
 
   dispose(): void {
     clearTimeout(this.deadline);
+    // Once stopping, the handlers stay to the end of the process (they hold no event loop open): a
+    // second signal while the servers and the watcher close still exits 130, not killed by the signal.
+    if (this.signal) return;
     process.off('SIGINT', this.onStop);
     process.off('SIGTERM', this.onStop);
     process.off('SIGHUP', this.onHup);

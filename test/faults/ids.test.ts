@@ -36,8 +36,18 @@ test('an export with U+202E in an order id is rejected (VP_ERR_FIELD, rule id-ch
   const file = writeBytes(s.dir, 'orders_spoof.csv', `${[FLAT_HEADER, flatRow({ id: 'ORD-1', c: 'C1', date: '20251101' }), flatRow({ id: 'ORD-2\u202egpj.exe', c: 'C1', date: '20251101' })].join('\n')}\n`);
   const r = cli(s.cfg, ['ingest', file]);
   assert.equal(r.status, 1, r.stderr);
-  assert.match(r.stderr, /orders_spoof\.csv:3 .*field `Ordernr → id` value "ORD-2\\\\u202egpj\.exe": contains U\+202E \(right-to-left override\) at position 6 \(rule id-chars\)/);
-  assert.ok(!r.stderr.includes('\u202e'), 'the character itself is not echoed');
+  // The rejection is a JSON log line on stderr: its fields name file, line, field, value and rule.
+  const lines = r.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const rejected = lines.find((l) => l.ref === 'VP_E_ID_CHARS');
+  assert.ok(rejected, r.stderr);
+  assert.equal(rejected.code, 'VP_ERR_FIELD');
+  assert.equal(rejected.file, 'orders_spoof.csv');
+  assert.equal(rejected.line, 3);
+  assert.equal(rejected.field, 'Ordernr → id');
+  assert.equal(rejected.value, 'ORD-2\\u202egpj.exe', 'the value is shown escaped');
+  assert.equal(rejected.rule, 'id-chars');
+  assert.match(String(rejected.msg), /^orders_spoof\.csv:3 field `Ordernr → id` value .*: contains U\+202E \(right-to-left override\) at position 6 \(rule id-chars\)$/);
+  assert.ok(!r.stderr.includes('\u202e') && !r.stdout.includes('\u202e'), 'the character itself is not echoed');
   assert.deepEqual(filesUnder(path.join(s.target, 'v1')), []);
   const z = cli(s.cfg, ['validate', writeBytes(s.dir, 'orders_zw.csv', `${FLAT_HEADER}\n${flatRow({ id: 'ORD\u200b3', c: 'C1', date: '20251101' })}\n`)]);
   assert.equal(z.status, 1);

@@ -6,6 +6,11 @@ import Database from 'better-sqlite3';
 import { writeBytes } from '../helpers.ts';
 import { cli, daemon, exists, filesUnder, ordersCsv, setup, sleep } from './daemon.ts';
 
+/** The big file is being applied, or (on a fast machine, between two polls) already done: `.taken` is transient. */
+function taken(s: { inbox: string; dir: string }): boolean {
+  return exists(path.join(s.inbox, '.taken', 'orders_big.csv')) || filesUnder(path.join(s.dir, 'archive')).length > 0;
+}
+
 // Finding 7: SIGTERM/SIGINT in every phase end in a graceful stop with exit 0; SIGHUP does not kill.
 
 test('SIGTERM during start-up (the lock taken, publishing what a previous run left) stops gracefully: a "stopping" line, exit 0', async () => {
@@ -56,7 +61,7 @@ test('SIGHUP is ignored with a log line; SIGINT while a big file is applied roll
   await d.waitFor(() => d.out().includes('SIGHUP ignored'), 'the SIGHUP line');
   assert.equal(d.child.exitCode, null, 'still running');
   writeBytes(s.inbox, 'orders_big.csv', ordersCsv(1, 20_000));
-  await d.waitFor(() => exists(path.join(s.inbox, '.taken', 'orders_big.csv')), 'the big file taken');
+  await d.waitFor(() => taken(s), 'the big file taken');
   d.child.kill('SIGINT');
   assert.equal(await d.exited, 0, d.out());
   const rolledBack = d.out().includes('file rolled back');
@@ -73,11 +78,15 @@ test('SIGTERM twice: the second exits at once (130)', async () => {
   const d = daemon(s.cfg);
   await d.waitFor(() => d.out().includes('watching drop folder'), 'start');
   writeBytes(s.inbox, 'orders_big.csv', ordersCsv(1, 20_000));
-  await d.waitFor(() => exists(path.join(s.inbox, '.taken', 'orders_big.csv')), 'the big file taken');
+  await d.waitFor(() => taken(s), 'the big file taken');
   d.child.kill('SIGTERM');
   await d.waitFor(() => d.out().includes('"msg":"stopping"'), 'stopping');
   d.child.kill('SIGTERM');
   const code = await d.exited;
-  assert.ok(code === 130 || code === 0, `exit ${code}`);
+  // 130: the second signal cut the stop short; 0: the stop finished first. Killed by the signal is
+  // only fair once the stop had finished ("stopped" logged): a process in its last instant of
+  // teardown has no handler left (Node closes its signal handles), and nothing is left to do.
+  if (code === 'SIGTERM') assert.match(d.out(), /"msg":"stopped/, d.out().slice(-3000));
+  else assert.ok(code === 130 || code === 0, `exit ${code}\n${d.out().slice(-3000)}`);
   await sleep(0);
 });

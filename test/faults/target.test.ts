@@ -59,7 +59,10 @@ test('/healthz answers 503 while every write fails and 200 once they go through;
     const sick = await healthz(d);
     assert.equal(sick.status, 503);
     assert.match(sick.body.publish ?? '', /outbox entries failing/);
-    const status = JSON.parse(cli(s.cfg, ['status', '--json']).stdout) as { outbox: { failing: number } };
+    // The drain tries entry after entry: wait (not a timed assert) until many have failed.
+    const failing = () => (JSON.parse(cli(s.cfg, ['status', '--json']).stdout) as { outbox: { failing: number } }).outbox.failing;
+    let status = { outbox: { failing: failing() } };
+    await d.waitFor(() => (status = { outbox: { failing: failing() } }).outbox.failing >= 20, 'many entries failing');
     const lines = (d.out().match(/"msg":"publish failed; stays in the outbox/g) ?? []).length;
     assert.ok(status.outbox.failing >= 20, `many entries failing (${status.outbox.failing})`);
     assert.ok(lines < status.outbox.failing, `${lines} "publish failed" lines for ${status.outbox.failing} failing entries`);
