@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { exitCodeOf, ExitCodes, refOf, UsageError, VendrePullError } from '../errors.ts';
+import { CATALOGUE, exitCodeOf, ExitCodes, refOf, UsageError, VendrePullError } from '../errors.ts';
 import { ingestCommand } from './ingest.ts';
 import { rebuildCommand, replayCommand } from './replay.ts';
 import { runCommand } from './run.ts';
@@ -31,7 +31,12 @@ function program(): Command {
     .version(version(), '-V, --version', 'print the version and exit')
     .exitOverride()
     .showHelpAfterError(HELP_HINT)
-    .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({
+      writeOut: (s) => process.stdout.write(s),
+      writeErr: (s) => process.stderr.write(s),
+      // Commander's own refusals (an unknown option or command, a missing argument) carry the code too.
+      outputError: (s, write) => write(s.replace(/\n?$/, ` [${CATALOGUE.usage.code}]\n`)),
+    });
 
   const g = () => p.opts<GlobalOptions & { printConfig?: boolean }>();
   let exit: number = ExitCodes.OK;

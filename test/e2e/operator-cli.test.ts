@@ -33,6 +33,7 @@ test('--version and -V print the package version; an error is followed by one li
     assert.equal(r.status, 2, args.join(' '));
     const lines = r.stderr.trim().split('\n');
     assert.equal(lines.length, 2, r.stderr);
+    assert.match(lines[0]!, /^error: .* \[VP_E_USAGE\]$/);
     assert.equal(lines[1], 'run `vendre-pull --help` for the commands and options');
     assert.equal(r.stdout, '');
   }
