@@ -30,8 +30,8 @@ export function fileHistory(app: App, opts: { feed?: string; limit: number; offs
   return app.store.fileHistory(opts);
 }
 
-/** One error of a NAME.error.json: the DataError's context with its code and message. */
-export type QuarantineError = DataErrorContext & { code?: string; message: string };
+/** One error of a NAME.error.json: the DataError's context with its codes (family and stable ref) and message. */
+export type QuarantineError = DataErrorContext & { code?: string; ref?: string; message: string };
 
 export interface QuarantinedFile {
   /** Name in the quarantine folder (may carry `~1` after a clash). */

@@ -241,7 +241,8 @@ export function quarantineFilePage(q: QuarantinedFile, dir: string, tz?: string)
     { label: 'Field', cell: (e: QuarantineError) => (e.field ? html`<span class="mono">${e.field}</span>` : '') },
     { label: 'Value', cell: (e: QuarantineError) => (e.value !== undefined ? html`<span class="mono">${e.value}</span>` : '') },
     { label: 'Customer', cell: (e: QuarantineError) => e.customer ?? '' },
-    { label: 'Rule', cell: (e: QuarantineError) => (e.rule ? html`<span class="mono">${e.rule}</span>` : '') },
+    // The stable code is what ops search the README's error table for; the rule is its name.
+    { label: 'Code', cell: (e: QuarantineError) => html`${e.ref ? html`<span class="mono">${e.ref}</span>` : ''}${e.rule ? html`<br><span class="muted mono">${e.rule}</span>` : ''}` },
     { label: 'Error', cell: (e: QuarantineError) => html`<span class="err">${e.message}</span>${e.hint ? html`<br><span class="muted">hint: ${e.hint}</span>` : ''}` },
   ];
   const body = html`

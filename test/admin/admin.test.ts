@@ -127,6 +127,8 @@ test('admin port: health, Prometheus metrics, and pages for feeds, quarantine, o
     const qfile = await (await get('/quarantine/ordrar_broken.csv')).text();
     assert.match(qfile, /data-testid="errors"/);
     assert.match(qfile, /never closed/);
+    // Each error names its stable code (what the README's error table lists), the rule under it.
+    assert.match(qfile, /<span class="mono">VP_E_[A-Z_]+<\/span><br><span class="muted mono">[a-z-]+<\/span>/);
 
     const outbox = await (await get('/outbox')).text();
     assert.match(outbox, /The outbox is empty/);
