@@ -17,7 +17,8 @@ import { HEADER_FIELDS, LINE_FIELDS, type FeedConfig } from '../config/types.ts'
 import { DataError, ErrorCodes, ExitCodes, UsageError } from '../errors.ts';
 import { detectDelimiter, detectHeader, splitRows } from '../init/csv.ts';
 import { detectEncoding, UnsupportedEncoding, xmlDeclaredEncoding } from '../init/encoding.ts';
-import { propose, type Sample, type SchemaSupport } from '../init/propose.ts';
+import { propose, proposeSections, type Sample, type SchemaSupport } from '../init/propose.ts';
+import { partsOf } from '../ingest/parts.ts';
 import { detectXmlStructure, NoXmlRecords } from '../init/xml.ts';
 import { proposalYaml } from '../init/yaml.ts';
 import { createMapper } from '../mapping/map.ts';
@@ -97,6 +98,26 @@ export async function inspectSample(file: string, maxRecords = 500): Promise<Ini
     Object.assign(reader, { recordPath: xml.recordPath, linePath: xml.linePath });
   }
 
+  if (format === 'xml' && sample.xml?.sections) return inspectSections(file, sample, reader, maxRecords);
+
+  const { raws, problems } = await sampleRecords(file, reader, sample, maxRecords);
+  const proposal = propose(sample, schemaSupport());
+  let yaml = proposalYaml(proposal, { file: name, records: raws.length });
+  const check = checkProposal(yaml, raws, name);
+  for (const p of problems) yaml += `# NOTE: while sampling: ${p}\n`;
+  yaml += checkLine(check);
+  return { yaml, sample, check };
+}
+
+function checkLine(check: InitResult['check']): string {
+  return check.errors.length
+    ? `# CHECK: ${check.total - check.ok} of ${check.total} sampled records do not map with this proposal; first: ${check.errors[0]}\n`
+    : `# CHECK: all ${check.total} sampled records map without an error with this proposal.\n`;
+}
+
+/** Reads up to `maxRecords` records with the real reader into `sample` (its field names, in order of first appearance). */
+async function sampleRecords(file: string, reader: ReaderOptions, sample: Sample, maxRecords: number): Promise<{ raws: RawRecord[]; problems: string[] }> {
+  const name = path.basename(file);
   const raws: RawRecord[] = [];
   const problems: string[] = [];
   try {
@@ -110,7 +131,6 @@ export async function inspectSample(file: string, maxRecords = 500): Promise<Ini
     if (raws.length === 0) throw err;
     problems.push(`reading stopped: ${err.message}`);
   }
-  if (raws.length === 0) throw new UsageError(`${name}: no records found to learn from`, 'usage-file');
   const seen = new Set(sample.fields);
   const lineSeen = new Set<string>();
   for (const r of raws) {
@@ -118,15 +138,70 @@ export async function inspectSample(file: string, maxRecords = 500): Promise<Ini
     for (const l of r.lines ?? []) for (const k of Object.keys(l.fields)) if (!lineSeen.has(k)) (lineSeen.add(k), sample.lineFields.push(k));
     sample.records.push({ fields: r.fields, lines: r.lines?.map((l) => l.fields) });
   }
+  if (raws.length === 0 && !sample.xml?.sections) throw new UsageError(`${name}: no records found to learn from`, 'usage-file');
+  return { raws, problems };
+}
 
-  const proposal = propose(sample, schemaSupport());
-  let yaml = proposalYaml(proposal, { file: name, records: raws.length });
-  const check = checkProposal(yaml, raws, name);
+/**
+ * A file with several record kinds (`<Orders>`, `<Invoices>`, `<Deletions>`): each section's records
+ * are read at its own path and proposed as a feed of their own would be, then put together as one
+ * feed with `sections`; the check maps every section's records as ingest would.
+ */
+async function inspectSections(file: string, sample: Sample, reader: ReaderOptions, maxRecords: number): Promise<InitResult> {
+  const name = path.basename(file);
+  const samples: Sample[] = [];
+  const empty: Array<{ recordPath: string; reason: string }> = [];
+  const problems: string[] = [];
+  let total = 0;
+  for (const section of sample.xml!.sections!) {
+    if (section.empty) {
+      empty.push({ recordPath: section.recordPath, reason: section.recordReason });
+      continue;
+    }
+    // No file name: a section's kind comes from its record element, not from the file's name.
+    const s: Sample = { ...sample, fileName: '', xml: { ...section }, fields: [], lineFields: [], records: [] };
+    const r = await sampleRecords(file, { ...reader, recordPath: section.recordPath, linePath: section.linePath }, s, maxRecords);
+    problems.push(...r.problems);
+    total += r.raws.length;
+    if (r.raws.length) samples.push(s);
+  }
+  if (samples.length === 0) throw new UsageError(`${name}: no records found to learn from`, 'usage-file');
+  const proposal = proposeSections(sample, samples, empty, schemaSupport());
+  let yaml = proposalYaml(proposal, { file: name, records: total });
+  const check = await checkSections(yaml, file, maxRecords);
   for (const p of problems) yaml += `# NOTE: while sampling: ${p}\n`;
-  yaml += check.errors.length
-    ? `# CHECK: ${check.total - check.ok} of ${check.total} sampled records do not map with this proposal; first: ${check.errors[0]}\n`
-    : `# CHECK: all ${check.total} sampled records map without an error with this proposal.\n`;
+  yaml += checkLine(check);
   return { yaml, sample, check };
+}
+
+/** Maps each section's records with the proposed feed, through the parts ingest applies a file as. */
+async function checkSections(yaml: string, file: string, maxRecords: number): Promise<InitResult['check']> {
+  const name = path.basename(file);
+  let parts;
+  try {
+    const cfg = parseConfig(yaml, path.join(os.tmpdir(), 'vendre-pull-init.yaml'));
+    parts = partsOf(file, cfg.feeds[0]!, (f) => createMapper(f, { locale: cfg.locale, currency: cfg.currency, customerNoPattern: cfg.customerNoPattern }));
+  } catch (err) {
+    return { ok: 0, total: 0, errors: [`the proposal is not a valid feed yet: ${(err as Error).message}`] };
+  }
+  const errors: string[] = [];
+  let ok = 0;
+  let total = 0;
+  for (const part of parts) {
+    let n = 0;
+    for await (const r of part.records()) {
+      total++;
+      try {
+        if (r.error) throw r.error;
+        part.map(r, name);
+        ok++;
+      } catch (err) {
+        errors.push((err as Error).message);
+      }
+      if (++n >= maxRecords) break;
+    }
+  }
+  return { ok, total, errors };
 }
 
 /** Maps the sampled records with the proposed feed, as ingest would (config schema, defaults, mapper). */
