@@ -17,9 +17,9 @@ import { HEADER_FIELDS, LINE_FIELDS, type FeedConfig } from '../config/types.ts'
 import { DataError, ErrorCodes, ExitCodes, UsageError } from '../errors.ts';
 import { detectDelimiter, detectHeader, splitRows } from '../init/csv.ts';
 import { detectEncoding, UnsupportedEncoding, xmlDeclaredEncoding } from '../init/encoding.ts';
-import { propose, proposeSections, type Sample, type SchemaSupport } from '../init/propose.ts';
+import { patternFor, propose, proposeSections, type Sample, type SchemaSupport } from '../init/propose.ts';
 import { partsOf } from '../ingest/parts.ts';
-import { detectXmlStructure, NoXmlRecords } from '../init/xml.ts';
+import { detectXmlStructure, NoXmlRecords, type XmlSection } from '../init/xml.ts';
 import { proposalYaml } from '../init/yaml.ts';
 import { createMapper } from '../mapping/map.ts';
 import { readRecords, type RawRecord, type ReaderOptions } from '../readers/index.ts';
@@ -57,7 +57,8 @@ async function readHead(file: string): Promise<Buffer> {
   }
 }
 
-export async function inspectSample(file: string, maxRecords = 500): Promise<InitResult> {
+/** The dialect of one sample file, and how to read it. */
+async function detectFile(file: string): Promise<{ sample: Sample; reader: ReaderOptions }> {
   const st = await stat(file).catch(() => undefined);
   if (!st?.isFile()) throw new UsageError(`no such file: ${file}`, 'usage-file');
   if (st.size === 0) throw new UsageError(`${file} is empty: init needs an export with at least a few records`, 'usage-file');
@@ -97,12 +98,53 @@ export async function inspectSample(file: string, maxRecords = 500): Promise<Ini
     sample.xml = xml;
     Object.assign(reader, { recordPath: xml.recordPath, linePath: xml.linePath });
   }
+  return { sample, reader };
+}
 
-  if (format === 'xml' && sample.xml?.sections) return inspectSections(file, sample, reader, maxRecords);
+/**
+ * Proposes one feed from one or more sample files of it (a table's FULL and DELTA files, two runs):
+ * the dialect is the first file's, the records and field names are all files' together (an element
+ * or a record kind one file lacks, another may have), and the check maps every file's records.
+ */
+export async function inspectSample(fileOrFiles: string | readonly string[], maxRecords = 500): Promise<InitResult> {
+  const files = typeof fileOrFiles === 'string' ? [fileOrFiles] : [...fileOrFiles];
+  if (files.length === 0) throw new UsageError('init needs a sample file', 'usage-file');
+  const detected = [];
+  for (const f of files) detected.push({ file: f, ...(await detectFile(f)) });
+  const { sample, reader } = detected[0]!;
+  const name = sample.fileName;
+  const other = detected.find((d) => d.sample.format !== sample.format);
+  if (other) throw new UsageError(`${other.sample.fileName} is ${other.sample.format.toUpperCase()}, ${name} is ${sample.format.toUpperCase()}: give init the files of one feed`, 'usage-file');
+  const label = files.length === 1 ? name : `${name} and ${files.length - 1} more file${files.length > 2 ? 's' : ''}`;
 
-  const { raws, problems } = await sampleRecords(file, reader, sample, maxRecords);
+  if (sample.format === 'xml' && detected.some((d) => d.sample.xml?.sections)) {
+    // The sections of all files: a container empty in one file may hold records in another.
+    const byPath = new Map<string, XmlSection>();
+    for (const d of detected) {
+      for (const sec of d.sample.xml!.sections ?? [d.sample.xml!]) {
+        const known = byPath.get(sec.recordPath);
+        if (!known || (known.empty && !sec.empty)) byPath.set(sec.recordPath, sec);
+      }
+    }
+    sample.xml = { ...sample.xml!, sections: [...byPath.values()] };
+    return inspectSections(files, sample, reader, maxRecords, label);
+  }
+
+  const raws: RawRecord[] = [];
+  const problems: string[] = [];
+  for (const d of detected) {
+    // Each file read as it was detected; their records and field names pooled into one sample.
+    const r = await sampleRecords(d.file, { ...d.reader, ...(sample.format === 'xml' ? { recordPath: reader.recordPath, linePath: reader.linePath } : {}) }, sample, maxRecords);
+    raws.push(...r.raws);
+    problems.push(...r.problems);
+  }
+  if (raws.length === 0) throw new UsageError(`${label}: no records found to learn from`, 'usage-file');
   const proposal = propose(sample, schemaSupport());
-  let yaml = proposalYaml(proposal, { file: name, records: raws.length });
+  if (files.length > 1) {
+    const patterns = new Set(files.map((f) => patternFor(path.basename(f))));
+    if (patterns.size > 1) proposal.notes.push(`the files' names give different patterns (${[...patterns].join(', ')}): the first is proposed; widen it to take them all`);
+  }
+  let yaml = proposalYaml(proposal, { file: label, records: raws.length });
   const check = checkProposal(yaml, raws, name);
   for (const p of problems) yaml += `# NOTE: while sampling: ${p}\n`;
   yaml += checkLine(check);
@@ -138,7 +180,6 @@ async function sampleRecords(file: string, reader: ReaderOptions, sample: Sample
     for (const l of r.lines ?? []) for (const k of Object.keys(l.fields)) if (!lineSeen.has(k)) (lineSeen.add(k), sample.lineFields.push(k));
     sample.records.push({ fields: r.fields, lines: r.lines?.map((l) => l.fields) });
   }
-  if (raws.length === 0 && !sample.xml?.sections) throw new UsageError(`${name}: no records found to learn from`, 'usage-file');
   return { raws, problems };
 }
 
@@ -147,8 +188,8 @@ async function sampleRecords(file: string, reader: ReaderOptions, sample: Sample
  * are read at its own path and proposed as a feed of their own would be, then put together as one
  * feed with `sections`; the check maps every section's records as ingest would.
  */
-async function inspectSections(file: string, sample: Sample, reader: ReaderOptions, maxRecords: number): Promise<InitResult> {
-  const name = path.basename(file);
+async function inspectSections(files: string[], sample: Sample, reader: ReaderOptions, maxRecords: number, label: string): Promise<InitResult> {
+  const name = label;
   const samples: Sample[] = [];
   const empty: Array<{ recordPath: string; reason: string }> = [];
   const problems: string[] = [];
@@ -160,15 +201,23 @@ async function inspectSections(file: string, sample: Sample, reader: ReaderOptio
     }
     // No file name: a section's kind comes from its record element, not from the file's name.
     const s: Sample = { ...sample, fileName: '', xml: { ...section }, fields: [], lineFields: [], records: [] };
-    const r = await sampleRecords(file, { ...reader, recordPath: section.recordPath, linePath: section.linePath }, s, maxRecords);
-    problems.push(...r.problems);
-    total += r.raws.length;
-    if (r.raws.length) samples.push(s);
+    for (const file of files) {
+      const r = await sampleRecords(file, { ...reader, recordPath: section.recordPath, linePath: section.linePath }, s, maxRecords);
+      problems.push(...r.problems);
+      total += r.raws.length;
+    }
+    if (s.records.length) samples.push(s);
   }
   if (samples.length === 0) throw new UsageError(`${name}: no records found to learn from`, 'usage-file');
   const proposal = proposeSections(sample, samples, empty, schemaSupport());
   let yaml = proposalYaml(proposal, { file: name, records: total });
-  const check = await checkSections(yaml, file, maxRecords);
+  const check = { ok: 0, total: 0, errors: [] as string[] };
+  for (const file of files) {
+    const c = await checkSections(yaml, file, maxRecords);
+    check.ok += c.ok;
+    check.total += c.total;
+    check.errors.push(...c.errors);
+  }
   for (const p of problems) yaml += `# NOTE: while sampling: ${p}\n`;
   yaml += checkLine(check);
   return { yaml, sample, check };
@@ -228,8 +277,8 @@ function checkProposal(yaml: string, raws: RawRecord[], name: string): InitResul
   }
 }
 
-export async function initCommand(file: string, opts: { records?: number }): Promise<number> {
-  const result = await inspectSample(file, opts.records ?? 500);
+export async function initCommand(files: string | string[], opts: { records?: number }): Promise<number> {
+  const result = await inspectSample(files, opts.records ?? 500);
   process.stdout.write(result.yaml);
   return result.check.errors.length ? ExitCodes.DATA : ExitCodes.OK;
 }
