@@ -201,7 +201,10 @@ function proposePackages(sample: Sample, support: SchemaSupport, why: string): P
   const carrier = findField(sample, CARRIER, new Set([orderNo, tracking].filter((x): x is string => !!x)));
   const id = findField(sample, SHIPMENT_ID, new Set([orderNo, tracking, carrier].filter((x): x is string => !!x)));
   if (id) map.set('id', { value: id, why: `"${id}": the shipment's own number (a shipment sent again with it replaces the earlier row)` });
-  else if (tracking) map.set('id', { value: tracking, why: `no shipment number: each package is its own shipment, keyed by "${tracking}"` });
+  else if (tracking) {
+    map.set('id', { value: tracking, why: `no shipment number: each package is its own shipment, keyed by "${tracking}"` });
+    notes.push(`"${tracking}" is the shipment's id too: a record without one is a bad record (rule required), not "no package yet"`);
+  }
   if (orderNo) map.set('order_no', { value: orderNo, why: `"${orderNo}": the order the shipment belongs to (joined by order number, in either order of arrival)` });
   if (tracking) map.set('tracking_id', { value: tracking, why: `"${tracking}": the tracking number (empty: no package yet)` });
   if (carrier) map.set('carrier', { value: carrier, why: `"${carrier}": the carrier, for the tracking link` });

@@ -102,6 +102,8 @@ const ID_LEAF = ['No', 'No.', 'Nr', 'Id', 'Number', 'Nummer', 'Code', 'Kod'];
 const CUSTOMER_NO_LEAF = ['Kundnr', 'Kundnummer', 'CustomerNo', 'Customer No.', 'CustomerId', 'CustNo', 'Debitornr'];
 /** Elements that name an order from inside another document (`<OrderRef No=…>`). */
 const ORDER_ELEMENTS = ['OrderRef', 'OrderReference', 'Order', 'Orders', 'Orderref', 'Orderreferens', 'Order No.', 'Ordrar', 'SalesOrder', 'Kundorder'];
+/** Elements that name the invoice a credit invoice credits (`<CreditedInvoice No=…>`). */
+const CREDITED_ELEMENTS = ['CreditedInvoice', 'Credits', 'InvoiceRef', 'InvoiceReference', 'OriginalInvoice', 'AppliesTo', 'Krediterar', 'KrediteradFaktura', 'Ursprungsfaktura', 'Fakturareferens'];
 /** Elements of one package each (`<Packages><Package id=… carrier=…>`). */
 const PACKAGE_ELEMENTS = ['Package', 'Packages', 'Parcel', 'Parcels', 'Kolli', 'Kollin', 'Shipment', 'Shipments', 'Sändning', 'Sändningar', 'Försändelse', 'Försändelser', 'Consignment', 'Tracking'];
 const TRACKING_LEAF = ['Tracking', 'TrackingNo', 'Tracking No.', 'TrackingNumber', 'TrackingId', 'Kollinr', 'Kolli-id', 'Sändningsnr', 'Spårnr', 'Barcode', 'SSCC'];
@@ -186,6 +188,7 @@ export function candidates(name: string, cls: DocClass, scope: Scope, opts: { fl
       const idLeaf = matches(leaf, ID_LEAF);
       const under = (words: readonly string[]) => parents.some((p) => matches(p, words));
       if (group?.group === 'customer' && (idLeaf || matches(leaf, CUSTOMER_NO_LEAF))) add('customer_no', 95, `the number of <${parents[parents.length - 1]}>: "${leaf}"`);
+      if (cls !== 'order' && under(CREDITED_ELEMENTS) && idLeaf) add('credited_invoice', 95, `the number of <${parents[parents.length - 1]}>: the invoice a credit invoice credits`);
       if (cls !== 'order' && under(ORDER_ELEMENTS) && idLeaf) add('order_no', 95, `the number of <${parents[parents.length - 1]}>: the order this document belongs to (every occurrence counts)`);
       if (under(PACKAGE_ELEMENTS)) {
         if (idLeaf || matches(leaf, TRACKING_LEAF)) add('tracking_id', 95, `the id of each <${parents[parents.length - 1]}>: one package per element`);
