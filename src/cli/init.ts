@@ -17,7 +17,7 @@ import { HEADER_FIELDS, LINE_FIELDS, type FeedConfig } from '../config/types.ts'
 import { DataError, ErrorCodes, ExitCodes, UsageError } from '../errors.ts';
 import { detectDelimiter, detectHeader, splitRows } from '../init/csv.ts';
 import { detectEncoding, UnsupportedEncoding, xmlDeclaredEncoding } from '../init/encoding.ts';
-import { patternFor, propose, proposeSections, type Sample, type SchemaSupport } from '../init/propose.ts';
+import { mixedRecordTypes, patternFor, propose, proposeSections, proposeTypedSections, type Sample, type SchemaSupport } from '../init/propose.ts';
 import { partsOf } from '../ingest/parts.ts';
 import { detectXmlStructure, NoXmlRecords, type XmlSection } from '../init/xml.ts';
 import { proposalYaml } from '../init/yaml.ts';
@@ -139,13 +139,24 @@ export async function inspectSample(fileOrFiles: string | readonly string[], max
     problems.push(...r.problems);
   }
   if (raws.length === 0) throw new UsageError(`${label}: no records found to learn from`, 'usage-file');
-  const proposal = propose(sample, schemaSupport());
+  const mixed = mixedRecordTypes(sample);
+  const proposal = mixed ? proposeTypedSections(sample, mixed, schemaSupport()) : propose(sample, schemaSupport());
   if (files.length > 1) {
     const patterns = new Set(files.map((f) => patternFor(path.basename(f))));
     if (patterns.size > 1) proposal.notes.push(`the files' names give different patterns (${[...patterns].join(', ')}): the first is proposed; widen it to take them all`);
   }
   let yaml = proposalYaml(proposal, { file: label, records: raws.length });
-  const check = checkProposal(yaml, raws, name);
+  let check = checkProposal(yaml, raws, name);
+  if (mixed) {
+    // Sections by `when`: checked through the parts ingest applies the file as.
+    check = { ok: 0, total: 0, errors: [] };
+    for (const d of detected) {
+      const c = await checkSections(yaml, d.file, maxRecords);
+      check.ok += c.ok;
+      check.total += c.total;
+      check.errors.push(...c.errors);
+    }
+  }
   for (const p of problems) yaml += `# NOTE: while sampling: ${p}\n`;
   yaml += checkLine(check);
   return { yaml, sample, check };

@@ -477,14 +477,18 @@ export function propose(sample: Sample, support: SchemaSupport): Proposal {
  * `empty` are containers without records in the sample (`<Deletions/>`): a deletions section is
  * guessed from its name and the id path of its siblings; other kinds are left to a NOTE.
  */
-export function proposeSections(file: Sample, sections: Sample[], empty: Array<{ recordPath: string; reason: string }>, support: SchemaSupport): Proposal {
+export function proposeSections(file: Sample, sections: Sample[], empty: Array<{ recordPath: string; reason: string }>, support: SchemaSupport, whens: Array<[string, Setting]> = []): Proposal {
   const notes: string[] = [];
   const parts = sections.map((s) => ({ sample: s, p: propose(s, support) }));
   const out: SectionProposal[] = [];
-  for (const { sample, p } of parts) {
+  for (const [i, { sample, p }] of parts.entries()) {
     const kind = p.settings.find(([k]) => k === 'kind')?.[1].value;
-    out.push({ settings: p.settings.filter(([k]) => SECTION_KEYS.has(k)), map: p.map, unmapped: p.unmapped });
-    for (const n of p.notes) notes.push(`section ${kind} (${sample.xml?.recordPath}): ${n}`);
+    const own = p.settings.filter(([k]) => SECTION_KEYS.has(k));
+    // A CSV section's `when` right after its kind.
+    if (whens[i]) own.splice(own.findIndex(([k]) => k === 'kind') + 1, 0, whens[i]!);
+    out.push({ settings: own, map: p.map, unmapped: p.unmapped });
+    const where = sample.xml ? sample.xml.recordPath : whens[i] ? JSON.stringify(whens[i]![1].value) : '';
+    for (const n of p.notes) notes.push(`section ${kind}${where ? ` (${where})` : ''}: ${n}`);
   }
   const idPaths = parts.map(({ p }) => p.map.find(([f]) => f === 'id')?.[1].value).filter((v): v is string => !!v);
   const typeAttr = sections.flatMap((s) => s.fields).find((f) => /^@(type|kind|typ)$/i.test(f));
@@ -534,4 +538,48 @@ export function proposeSections(file: Sample, sections: Sample[], empty: Array<{
 
 function kindOf(s: SectionProposal): string {
   return String(s.settings.find(([k]) => k === 'kind')?.[1].value ?? '');
+}
+
+/** Column names that say which kind of record a row is, in a CSV that mixes them. */
+const RECORD_TYPE = /^(posttyp|radtyp|satstyp|recordtype|rectype|rowtype|linetype|typ|type|kind|art|h r|hr|record)$/;
+
+/**
+ * A CSV whose type column mixes record kinds (`Posttyp` H for headers, R for lines; `Typ` Order or
+ * Faktura): rows of each type value fill different columns. Returns one sub-sample per value, with
+ * the columns its rows fill, or undefined when the file is one kind of row.
+ */
+export function mixedRecordTypes(sample: Sample): { column: string; parts: Array<{ value: string; sample: Sample }> } | undefined {
+  if (sample.format !== 'csv' || sample.records.length < 2) return undefined;
+  for (const column of sample.fields.filter((f) => RECORD_TYPE.test(normalizeName(f)))) {
+    const byValue = new Map<string, SampleRecord[]>();
+    for (const r of sample.records) {
+      const v = (r.fields[column] ?? '').trim();
+      if (!byValue.has(v)) byValue.set(v, []);
+      byValue.get(v)!.push(r);
+    }
+    if (byValue.size < 2 || byValue.size > 5 || byValue.has('')) continue;
+    const filled = new Map([...byValue].map(([v, rows]) => [v, new Set(sample.fields.filter((f) => f !== column && rows.some((r) => (r.fields[f] ?? '').trim() !== '')))]));
+    const sets = [...filled.values()];
+    // Different kinds of rows fill different columns: the smaller set is well short of the union.
+    const differ = sets.some((a) => sets.some((b) => a !== b && [...a].filter((x) => b.has(x)).length / Math.max(1, new Set([...a, ...b]).size) < 0.7));
+    if (!differ) continue;
+    return {
+      column,
+      parts: [...byValue].map(([value, rows]) => {
+        // A type value that names a kind (Order, Faktura, Kredit) says which; H/R do not, the file name does.
+        const named = ['order', 'invoice', 'credit'].includes(deletionTarget(value));
+        return { value, sample: { ...sample, fileName: named ? `${value}.csv` : sample.fileName, fields: sample.fields.filter((f) => filled.get(value)!.has(f)), records: rows } };
+      }),
+    };
+  }
+  return undefined;
+}
+
+/** A CSV of mixed record kinds: one section per type value, each taking its rows by `when`. */
+export function proposeTypedSections(file: Sample, mixed: NonNullable<ReturnType<typeof mixedRecordTypes>>, support: SchemaSupport): Proposal {
+  const whens = mixed.parts.map((part): [string, Setting] => ['when', { value: { [mixed.column]: part.value }, why: `rows whose "${mixed.column}" is "${part.value}" (${part.sample.records.length} in the sample) fill their own columns` }]);
+  const p = proposeSections(file, mixed.parts.map((x) => x.sample), [], support, whens);
+  const i = p.settings.findIndex(([k]) => k === 'sections');
+  p.settings[i] = ['sections', { value: null, why: `"${mixed.column}" mixes ${mixed.parts.length} kinds of rows (${mixed.parts.map((x) => `"${x.value}"`).join(', ')}): one section each, taken by \`when\`, applied in one transaction; a row of another type is a bad record (section-none)` }];
+  return p;
 }

@@ -305,3 +305,34 @@ test('vocabulary: numbers in attributes of child elements, and FULL/DELTA file n
   assert.equal(patternFor('Kunder_FULL.csv'), 'Kunder_*.csv');
   assert.equal(patternFor('ordrar_20251130.csv'), 'ordrar_*.csv');
 });
+
+test('init on a CSV whose type column mixes header and line rows: sections taken by `when`; unedited, it publishes', async () => {
+  const dir = tmpDir('vp-init-mixed');
+  // Header rows (H) fill the order's columns, line rows (R) the article's: one file, two kinds of rows.
+  const file = write(dir, 'ordrar_20251203.csv', crlf([
+    'Posttyp;Ordernr;Kundnr;Orderdatum;Kundnamn;Valuta;Artikelnr;Benämning;Antal;À-pris;Moms %',
+    'H;30001;K1;20251201;Kafé Ankan;SEK;;;;;',
+    'R;30001;;;;;KAF-500;Kaffe 500 g;2;100,00;12',
+    'R;30001;;;;;TE-100;Te 100 g;1;45,00;12',
+    'H;30002;K2;20251202;Bistro Björk;SEK;;;;;',
+    'R;30002;;;;;KAF-500;Kaffe 500 g;5;100,00;12',
+  ]), 'windows-1252');
+  const r = await inspectSample(file);
+  const feed = feedOf(r);
+  const sections = feed.sections as unknown as Array<{ kind: string; when: Record<string, string>; map: Record<string, string> }>;
+  assert.deepEqual(sections.map((s) => [s.kind, s.when]), [['orders', { Posttyp: 'H' }], ['order_lines', { Posttyp: 'R' }]]);
+  assert.equal(sections[0]!.map.customer_no, 'Kundnr');
+  assert.equal(sections[0]!.map['line.quantity'], undefined, 'header rows carry no lines');
+  assert.equal(sections[1]!.map.id, 'Ordernr');
+  assert.equal(sections[1]!.map['line.quantity'], 'Antal');
+
+  const app = await ingestAll([feed], [file]);
+  try {
+    const order = published(app).get('customers/K1/orders/30001.json')!;
+    assert.equal((order.products as unknown[]).length, 2);
+    // 245,00 at 12 %.
+    assert.equal(order.total_amount, '274.40');
+  } finally {
+    app.close();
+  }
+});
