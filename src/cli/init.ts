@@ -117,7 +117,8 @@ export async function inspectSample(fileOrFiles: string | readonly string[], max
   if (other) throw new UsageError(`${other.sample.fileName} is ${other.sample.format.toUpperCase()}, ${name} is ${sample.format.toUpperCase()}: give init the files of one feed`, 'usage-file');
   const label = files.length === 1 ? name : `${name} and ${files.length - 1} more file${files.length > 2 ? 's' : ''}`;
 
-  if (sample.format === 'xml' && detected.some((d) => d.sample.xml?.sections)) {
+  const support = schemaSupport();
+  if (sample.format === 'xml' && support.feedKeys.includes('sections') && detected.some((d) => d.sample.xml?.sections)) {
     // The sections of all files: a container empty in one file may hold records in another.
     const byPath = new Map<string, XmlSection>();
     for (const d of detected) {
@@ -139,8 +140,8 @@ export async function inspectSample(fileOrFiles: string | readonly string[], max
     problems.push(...r.problems);
   }
   if (raws.length === 0) throw new UsageError(`${label}: no records found to learn from`, 'usage-file');
-  const mixed = mixedRecordTypes(sample);
-  const proposal = mixed ? proposeTypedSections(sample, mixed, schemaSupport()) : propose(sample, schemaSupport());
+  const mixed = support.feedKeys.includes('sections') ? mixedRecordTypes(sample) : undefined;
+  const proposal = mixed ? proposeTypedSections(sample, mixed, support) : propose(sample, support);
   if (files.length > 1) {
     const patterns = new Set(files.map((f) => patternFor(path.basename(f))));
     if (patterns.size > 1) proposal.notes.push(`the files' names give different patterns (${[...patterns].join(', ')}): the first is proposed; widen it to take them all`);

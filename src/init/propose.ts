@@ -196,10 +196,29 @@ const CARRIER = ['Shipping Agent Code', 'Shipping Agent', 'Transportör', 'Trans
 function proposePackages(sample: Sample, support: SchemaSupport, why: string): Proposal {
   const notes: string[] = [];
   const map = new Map<string, Setting<string>>();
+  // XML paths such as `Packages/Package/@id`: the vocabulary knows them by their element.
+  const byVocabulary = (field: string, except: Array<string | undefined>) =>
+    sample.format === 'xml' ? sample.fields.find((f) => !except.includes(f) && candidates(f, 'order', 'header', { xml: true }).some((c) => c.field === field && c.score >= 85)) : undefined;
   const orderNo = findField(sample, ORDER_REF);
-  const tracking = findField(sample, TRACKING, new Set(orderNo ? [orderNo] : []));
-  const carrier = findField(sample, CARRIER, new Set([orderNo, tracking].filter((x): x is string => !!x)));
-  const id = findField(sample, SHIPMENT_ID, new Set([orderNo, tracking, carrier].filter((x): x is string => !!x)));
+  const tracking = findField(sample, TRACKING, new Set(orderNo ? [orderNo] : [])) ?? byVocabulary('tracking_id', [orderNo]);
+  const carrier = findField(sample, CARRIER, new Set([orderNo, tracking].filter((x): x is string => !!x))) ?? byVocabulary('carrier', [orderNo, tracking]);
+  let id = findField(sample, SHIPMENT_ID, new Set([orderNo, tracking, carrier].filter((x): x is string => !!x)));
+  // One row per kolli under a shipment number: keyed by that number, each row would replace the one
+  // before it. The kolli number is then the id.
+  if (id && tracking && sample.format === 'csv') {
+    const seen = new Map<string, string>();
+    const repeats = sample.records.some((r) => {
+      const key = (r.fields[id!] ?? '').trim();
+      const t = (r.fields[tracking] ?? '').trim();
+      const before = seen.get(key);
+      seen.set(key, t);
+      return before !== undefined && before !== t && t !== '' && before !== '';
+    });
+    if (repeats) {
+      notes.push(`"${id}" repeats with different "${tracking}" values: one row per package, so each package is a shipment of its own, keyed by "${tracking}"`);
+      id = undefined;
+    }
+  }
   if (id) map.set('id', { value: id, why: `"${id}": the shipment's own number (a shipment sent again with it replaces the earlier row)` });
   else if (tracking) {
     map.set('id', { value: tracking, why: `no shipment number: each package is its own shipment, keyed by "${tracking}"` });
@@ -271,10 +290,12 @@ export function deletionRules(sample: Sample, typeHint?: string): { rules: Delet
     const targets = new Set(rules.map((r) => r.delete));
     // A sample holds some kinds only: the others the export presumably names the same way.
     const lower = seen.every((v) => v === v.toLowerCase());
-    for (const word of ['order', 'invoice', 'credit'] as const) {
-      if (!targets.has(word)) rules.push({ when: { [type]: lower ? word : word[0]!.toUpperCase() + word.slice(1) }, delete: word });
+    const swedish = seen.some((v) => /faktur|kredit|offert|leverans|ordrar|kolli/i.test(v));
+    const words = swedish ? { order: 'Order', invoice: 'Faktura', credit: 'Kredit' } : { order: 'Order', invoice: 'Invoice', credit: 'Credit' };
+    for (const target of ['order', 'invoice', 'credit'] as const) {
+      if (!targets.has(target)) rules.push({ when: { [type]: lower ? words[target].toLowerCase() : words[target] }, delete: target });
     }
-    return { rules, columns: [type], why: `"${type}" says what each record deletes${seen.length ? ` (${seen.map((v) => `"${v}"`).join(', ')} in the sample)` : ''}; the kinds the sample lacks are guessed by their English names` };
+    return { rules, columns: [type], why: `"${type}" says what each record deletes${seen.length ? ` (${seen.map((v) => `"${v}"`).join(', ')} in the sample)` : ''}; the kinds the sample lacks are guessed by their ${swedish ? 'Swedish' : 'English'} names` };
   }
   const cls = documentClass(sample.fileName.replace(/delet\w*|borttag\w*/gi, ''), undefined, []).cls;
   const target = cls === 'invoice' ? 'invoice' : cls === 'credit' ? 'credit' : 'order';

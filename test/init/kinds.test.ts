@@ -191,16 +191,39 @@ test('init on a Swedish kolli file: a packages feed; without a shipment number e
   assert.deepEqual(feed.map, { id: 'Kollinr', order_no: 'Ordernr', tracking_id: 'Kollinr', carrier: 'Transportör' });
 });
 
+test('init on a Swedish leverans file with one row per kolli: the kolli number is the id, not the repeated delivery number', async () => {
+  const dir = tmpDir('vp-init-lev');
+  const file = write(dir, 'leveranser_20251203.csv', crlf(['Leveransnr;Ordernr;Kollinr;Transportör;Leveransdatum', 'L-881;20451;00373500471234000011;PostNord;2025-12-03', 'L-881;20451;00373500471234000028;PostNord;2025-12-03', 'L-882;20452;373500998877000011;DHL Freight;2025-12-03']), 'windows-1252');
+  const r = await inspectSample(file);
+  const feed = feedOf(r);
+  assert.equal(feed.kind, 'packages');
+  assert.deepEqual(feed.map, { id: 'Kollinr', order_no: 'Ordernr', tracking_id: 'Kollinr', carrier: 'Transportör' });
+  assert.match(r.yaml, /# NOTE: "Leveransnr" repeats with different "Kollinr" values/);
+  // One shipment per delivery: its number is the id.
+  const single = feedOf(await inspectSample(write(dir, 'leveranser_20251204.csv', crlf(['Leveransnr;Ordernr;Kollinr;Transportör', 'L-883;20453;00373500471234000035;PostNord', 'L-884;20454;;Bring']), 'windows-1252')));
+  assert.equal(single.map!.id, 'Leveransnr');
+});
+
+test('init on an XML shipment export: packages by their element, numbers in attributes', async () => {
+  const dir = tmpDir('vp-init-shipxml');
+  const file = write(dir, 'shipments_20251203.xml', '<?xml version="1.0"?><Shipments><Shipment No="SH-1" OrderNo="5001"><Package id="00373500471234000011" carrier="PostNord"/></Shipment><Shipment No="SH-2" OrderNo="5002"><Package id="373500998877000011" carrier="DHL Freight"/></Shipment></Shipments>');
+  const feed = feedOf(await inspectSample(file));
+  assert.equal(feed.kind, 'packages');
+  assert.deepEqual(feed.map, { id: '@No', order_no: '@OrderNo', tracking_id: 'Package/@id', carrier: 'Package/@carrier' });
+});
+
 test('init on a deletions file without a table column: rules from its type column', async () => {
   const dir = tmpDir('vp-init-del');
   const file = write(dir, 'borttagna_20251203.csv', crlf(['Typ;Nummer;Borttagen', 'Order;20451;2025-12-03', 'Faktura;500017;2025-12-03', 'Offert;9001;2025-12-03']), 'windows-1252');
   const feed = feedOf(await inspectSample(file));
   assert.equal(feed.kind, 'deletions');
   assert.deepEqual(feed.map, { id: 'Nummer' });
-  assert.deepEqual(feed.deletes!.slice(0, 3), [
+  assert.deepEqual(feed.deletes, [
     { when: { Typ: 'Order' }, delete: 'order' },
     { when: { Typ: 'Faktura' }, delete: 'invoice' },
     { when: { Typ: 'Offert' }, delete: 'ignore' },
+    // The sample has no credit: guessed by its Swedish name, like the others.
+    { when: { Typ: 'Kredit' }, delete: 'credit' },
   ]);
 });
 
