@@ -104,6 +104,8 @@ export function singular(container: string): string {
   return container;
 }
 
+const KIND_WORDS = /order|ordr|invoice|faktur|credit|kredit|delet|borttag|shipment|leverans|kolli|package|document|dokument|record|post/i;
+
 /** Container names that hold records of a kind, for empty containers (`<Deletions/>`) in a sample. */
 const CONTAINER_NAMES = /^(orders|ordrar|invoices|fakturor|credits|creditnotes|creditmemos|kreditfakturor|deletions|borttagna|raderade|shipments|leveranser|packages|kollin)$/i;
 
@@ -137,7 +139,10 @@ function recordSections(count: Map<string, number>, hasChildren: Set<string>, ha
   // Siblings only: the containers of one export element.
   const parentOf = (p: string) => p.split('/').slice(0, -2).join('/');
   const top = parentOf(records[0]!);
-  const sections = records.filter((r) => parentOf(r) === top).map((r) => sectionAt(r, count, hasChildren));
+  // A lone element under a container of its own (`<Meta><Info …/></Meta>`) is not a record kind
+  // unless it or its container is named like one.
+  const kept = records.filter((r) => parentOf(r) === top && (count.get(r)! > 1 || r.split('/').slice(-2).some((n) => KIND_WORDS.test(n))));
+  const sections = kept.map((r) => sectionAt(r, count, hasChildren));
   for (const name of childNames.get(top) ?? []) {
     const container = `${top}/${name}`;
     if (childNames.has(container) || !CONTAINER_NAMES.test(name)) continue;

@@ -105,7 +105,7 @@ test('init proposes a feed for every sample dialect, and the proposals, unedited
   }
 });
 
-test('init on the command line: commented YAML on stdout, exit 0; a PDF or a missing file is a usage error', () => {
+test('init on the command line: commented YAML on stdout, exit 0; several files of one feed; a PDF, a missing file or files of two formats are a usage error', () => {
   const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.resolve('src/cli.ts'), ...args], { encoding: 'utf8', timeout: 60_000 });
   const r = cli(['init', path.join(SAMPLES, 'ordrar_20251130.csv')]);
   assert.equal(r.status, 0, r.stderr);
@@ -120,4 +120,12 @@ test('init on the command line: commented YAML on stdout, exit 0; a PDF or a mis
     assert.match(p.stderr, /is a PDF/);
   }
   assert.equal(cli(['init', path.join(SAMPLES, 'nope.csv')]).status, 2);
+  // Several files of one feed: one proposal learnt from both; a CSV and an XML are not one feed.
+  const two = cli(['init', path.join(SAMPLES, 'erp_export_20251130.xml'), path.join(SAMPLES, 'erp_export_20251201.xml')]);
+  assert.equal(two.status, 0, two.stderr);
+  assert.match(two.stdout, /^# vendre-pull init: a feed proposed from erp_export_20251130\.xml and 1 more file/);
+  assert.match(two.stdout, /credited_invoice: Credits/, 'an element only the second file has');
+  const mixed = cli(['init', path.join(SAMPLES, 'ordrar_20251130.csv'), path.join(SAMPLES, 'erp_export_20251130.xml')]);
+  assert.equal(mixed.status, 2);
+  assert.match(mixed.stderr, /give init the files of one feed/);
 });

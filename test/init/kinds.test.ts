@@ -8,6 +8,7 @@ import { parse } from 'yaml';
 import { inspectSample, type InitResult } from '../../src/cli/init.ts';
 import { patternFor } from '../../src/init/propose.ts';
 import { candidates } from '../../src/init/vocabulary.ts';
+import { detectXmlStructure, singular } from '../../src/init/xml.ts';
 import { processFile } from '../../src/ingest/process.ts';
 import { tmpDir, type LocalApp } from '../helpers.ts';
 import { sampleApp } from '../support/s3-app.ts';
@@ -358,4 +359,20 @@ test('init on a CSV whose type column mixes header and line rows: sections taken
   } finally {
     app.close();
   }
+});
+
+test('xml: containers of one record kind each are sections; nested repeated elements, a lone metadata element and unknown empty elements are not', () => {
+  const g = detectXmlStructure(
+    '<Export><Meta><Info created="2025-12-03"/></Meta><Orders><Order No="1"><Packages><Package id="a"/></Packages><Lines><Line><Qty>1</Qty></Line></Lines></Order><Order No="2"><Lines><Line><Qty>2</Qty></Line></Lines></Order></Orders>' +
+      '<Invoices><Invoice No="9"><Lines><Line><Qty>1</Qty></Line></Lines></Invoice></Invoices><Deletions/><Comments/></Export>',
+  );
+  assert.deepEqual(g.sections?.map((s) => [s.recordPath, s.records, s.empty ?? false]), [
+    ['Export/Orders/Order', 2, false],
+    ['Export/Invoices/Invoice', 1, false],
+    ['Export/Deletions/Deletion', 0, true],
+  ]);
+  assert.equal(g.sections![1]!.linePath, 'Lines/Line');
+  // One record kind: no sections.
+  assert.equal(detectXmlStructure('<Fakturor><Faktura nr="1"><A>1</A></Faktura><Faktura nr="2"><A>2</A></Faktura></Fakturor>').sections, undefined);
+  assert.deepEqual(['Orders', 'Ordrar', 'Fakturor', 'Leveranser', 'Kollin', 'Deletions', 'Invoices'].map(singular), ['Order', 'Order', 'Faktura', 'Leverans', 'Kolli', 'Deletion', 'Invoice']);
 });
