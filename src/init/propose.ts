@@ -516,7 +516,7 @@ export function proposeSections(file: Sample, sections: Sample[], empty: Array<{
   for (const e of empty) {
     const element = e.recordPath.split('/').pop()!;
     if (documentClass(`${element}.xml`, element, []).cls !== 'deletion') {
-      notes.push(`<${e.recordPath.split('/').slice(-2, -1)[0]}> is empty in this sample: run init on a file that has ${element} records and add that section by hand`);
+      notes.push(`<${e.recordPath.split('/').slice(-2, -1)[0]}> is empty in this sample: give init this file together with one that has <${element}> records (vendre-pull init FILE FILE), or add that section by hand`);
       continue;
     }
     const hint = typeAttr;
