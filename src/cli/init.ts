@@ -17,8 +17,9 @@ import { HEADER_FIELDS, LINE_FIELDS, type FeedConfig } from '../config/types.ts'
 import { DataError, ErrorCodes, ExitCodes, UsageError } from '../errors.ts';
 import { detectDelimiter, detectHeader, splitRows } from '../init/csv.ts';
 import { detectEncoding, UnsupportedEncoding, xmlDeclaredEncoding } from '../init/encoding.ts';
-import { propose, type Sample, type SchemaSupport } from '../init/propose.ts';
-import { detectXmlStructure, NoXmlRecords } from '../init/xml.ts';
+import { mixedRecordTypes, patternFor, propose, proposeSections, proposeTypedSections, type Sample, type SchemaSupport } from '../init/propose.ts';
+import { partsOf } from '../ingest/parts.ts';
+import { detectXmlStructure, NoXmlRecords, type XmlSection } from '../init/xml.ts';
 import { proposalYaml } from '../init/yaml.ts';
 import { createMapper } from '../mapping/map.ts';
 import { readRecords, type RawRecord, type ReaderOptions } from '../readers/index.ts';
@@ -56,7 +57,8 @@ async function readHead(file: string): Promise<Buffer> {
   }
 }
 
-export async function inspectSample(file: string, maxRecords = 500): Promise<InitResult> {
+/** The dialect of one sample file, and how to read it. */
+async function detectFile(file: string): Promise<{ sample: Sample; reader: ReaderOptions }> {
   const st = await stat(file).catch(() => undefined);
   if (!st?.isFile()) throw new UsageError(`no such file: ${file}`, 'usage-file');
   if (st.size === 0) throw new UsageError(`${file} is empty: init needs an export with at least a few records`, 'usage-file');
@@ -96,7 +98,80 @@ export async function inspectSample(file: string, maxRecords = 500): Promise<Ini
     sample.xml = xml;
     Object.assign(reader, { recordPath: xml.recordPath, linePath: xml.linePath });
   }
+  return { sample, reader };
+}
 
+/**
+ * Proposes one feed from one or more sample files of it (a table's FULL and DELTA files, two runs):
+ * the dialect is the first file's, the records and field names are all files' together (an element
+ * or a record kind one file lacks, another may have), and the check maps every file's records.
+ */
+export async function inspectSample(fileOrFiles: string | readonly string[], maxRecords = 500): Promise<InitResult> {
+  const files = typeof fileOrFiles === 'string' ? [fileOrFiles] : [...fileOrFiles];
+  if (files.length === 0) throw new UsageError('init needs a sample file', 'usage-file');
+  const detected = [];
+  for (const f of files) detected.push({ file: f, ...(await detectFile(f)) });
+  const { sample, reader } = detected[0]!;
+  const name = sample.fileName;
+  const other = detected.find((d) => d.sample.format !== sample.format);
+  if (other) throw new UsageError(`${other.sample.fileName} is ${other.sample.format.toUpperCase()}, ${name} is ${sample.format.toUpperCase()}: give init the files of one feed`, 'usage-file');
+  const label = files.length === 1 ? name : `${name} and ${files.length - 1} more file${files.length > 2 ? 's' : ''}`;
+
+  const support = schemaSupport();
+  if (sample.format === 'xml' && support.feedKeys.includes('sections') && detected.some((d) => d.sample.xml?.sections)) {
+    // The sections of all files: a container empty in one file may hold records in another.
+    const byPath = new Map<string, XmlSection>();
+    for (const d of detected) {
+      for (const sec of d.sample.xml!.sections ?? [d.sample.xml!]) {
+        const known = byPath.get(sec.recordPath);
+        if (!known || (known.empty && !sec.empty)) byPath.set(sec.recordPath, sec);
+      }
+    }
+    sample.xml = { ...sample.xml!, sections: [...byPath.values()] };
+    return inspectSections(files, sample, reader, maxRecords, label);
+  }
+
+  const raws: RawRecord[] = [];
+  const problems: string[] = [];
+  for (const d of detected) {
+    // Each file read as it was detected; their records and field names pooled into one sample.
+    const r = await sampleRecords(d.file, { ...d.reader, ...(sample.format === 'xml' ? { recordPath: reader.recordPath, linePath: reader.linePath } : {}) }, sample, maxRecords);
+    raws.push(...r.raws);
+    problems.push(...r.problems);
+  }
+  if (raws.length === 0) throw new UsageError(`${label}: no records found to learn from`, 'usage-file');
+  const mixed = support.feedKeys.includes('sections') ? mixedRecordTypes(sample) : undefined;
+  const proposal = mixed ? proposeTypedSections(sample, mixed, support) : propose(sample, support);
+  if (files.length > 1) {
+    const patterns = new Set(files.map((f) => patternFor(path.basename(f))));
+    if (patterns.size > 1) proposal.notes.push(`the files' names give different patterns (${[...patterns].join(', ')}): the first is proposed; widen it to take them all`);
+  }
+  let yaml = proposalYaml(proposal, { file: label, records: raws.length });
+  let check = checkProposal(yaml, raws, name);
+  if (mixed) {
+    // Sections by `when`: checked through the parts ingest applies the file as.
+    check = { ok: 0, total: 0, errors: [] };
+    for (const d of detected) {
+      const c = await checkSections(yaml, d.file, maxRecords);
+      check.ok += c.ok;
+      check.total += c.total;
+      check.errors.push(...c.errors);
+    }
+  }
+  for (const p of problems) yaml += `# NOTE: while sampling: ${p}\n`;
+  yaml += checkLine(check);
+  return { yaml, sample, check };
+}
+
+function checkLine(check: InitResult['check']): string {
+  return check.errors.length
+    ? `# CHECK: ${check.total - check.ok} of ${check.total} sampled records do not map with this proposal; first: ${check.errors[0]}\n`
+    : `# CHECK: all ${check.total} sampled records map without an error with this proposal.\n`;
+}
+
+/** Reads up to `maxRecords` records with the real reader into `sample` (its field names, in order of first appearance). */
+async function sampleRecords(file: string, reader: ReaderOptions, sample: Sample, maxRecords: number): Promise<{ raws: RawRecord[]; problems: string[] }> {
+  const name = path.basename(file);
   const raws: RawRecord[] = [];
   const problems: string[] = [];
   try {
@@ -110,7 +185,6 @@ export async function inspectSample(file: string, maxRecords = 500): Promise<Ini
     if (raws.length === 0) throw err;
     problems.push(`reading stopped: ${err.message}`);
   }
-  if (raws.length === 0) throw new UsageError(`${name}: no records found to learn from`, 'usage-file');
   const seen = new Set(sample.fields);
   const lineSeen = new Set<string>();
   for (const r of raws) {
@@ -118,15 +192,77 @@ export async function inspectSample(file: string, maxRecords = 500): Promise<Ini
     for (const l of r.lines ?? []) for (const k of Object.keys(l.fields)) if (!lineSeen.has(k)) (lineSeen.add(k), sample.lineFields.push(k));
     sample.records.push({ fields: r.fields, lines: r.lines?.map((l) => l.fields) });
   }
+  return { raws, problems };
+}
 
-  const proposal = propose(sample, schemaSupport());
-  let yaml = proposalYaml(proposal, { file: name, records: raws.length });
-  const check = checkProposal(yaml, raws, name);
+/**
+ * A file with several record kinds (`<Orders>`, `<Invoices>`, `<Deletions>`): each section's records
+ * are read at its own path and proposed as a feed of their own would be, then put together as one
+ * feed with `sections`; the check maps every section's records as ingest would.
+ */
+async function inspectSections(files: string[], sample: Sample, reader: ReaderOptions, maxRecords: number, label: string): Promise<InitResult> {
+  const name = label;
+  const samples: Sample[] = [];
+  const empty: Array<{ recordPath: string; reason: string }> = [];
+  const problems: string[] = [];
+  let total = 0;
+  for (const section of sample.xml!.sections!) {
+    if (section.empty) {
+      empty.push({ recordPath: section.recordPath, reason: section.recordReason });
+      continue;
+    }
+    // No file name: a section's kind comes from its record element, not from the file's name.
+    const s: Sample = { ...sample, fileName: '', xml: { ...section }, fields: [], lineFields: [], records: [] };
+    for (const file of files) {
+      const r = await sampleRecords(file, { ...reader, recordPath: section.recordPath, linePath: section.linePath }, s, maxRecords);
+      problems.push(...r.problems);
+      total += r.raws.length;
+    }
+    if (s.records.length) samples.push(s);
+  }
+  if (samples.length === 0) throw new UsageError(`${name}: no records found to learn from`, 'usage-file');
+  const proposal = proposeSections(sample, samples, empty, schemaSupport());
+  let yaml = proposalYaml(proposal, { file: name, records: total });
+  const check = { ok: 0, total: 0, errors: [] as string[] };
+  for (const file of files) {
+    const c = await checkSections(yaml, file, maxRecords);
+    check.ok += c.ok;
+    check.total += c.total;
+    check.errors.push(...c.errors);
+  }
   for (const p of problems) yaml += `# NOTE: while sampling: ${p}\n`;
-  yaml += check.errors.length
-    ? `# CHECK: ${check.total - check.ok} of ${check.total} sampled records do not map with this proposal; first: ${check.errors[0]}\n`
-    : `# CHECK: all ${check.total} sampled records map without an error with this proposal.\n`;
+  yaml += checkLine(check);
   return { yaml, sample, check };
+}
+
+/** Maps each section's records with the proposed feed, through the parts ingest applies a file as. */
+async function checkSections(yaml: string, file: string, maxRecords: number): Promise<InitResult['check']> {
+  const name = path.basename(file);
+  let parts;
+  try {
+    const cfg = parseConfig(yaml, path.join(os.tmpdir(), 'vendre-pull-init.yaml'));
+    parts = partsOf(file, cfg.feeds[0]!, (f) => createMapper(f, { locale: cfg.locale, currency: cfg.currency, customerNoPattern: cfg.customerNoPattern }));
+  } catch (err) {
+    return { ok: 0, total: 0, errors: [`the proposal is not a valid feed yet: ${(err as Error).message}`] };
+  }
+  const errors: string[] = [];
+  let ok = 0;
+  let total = 0;
+  for (const part of parts) {
+    let n = 0;
+    for await (const r of part.records()) {
+      total++;
+      try {
+        if (r.error) throw r.error;
+        part.map(r, name);
+        ok++;
+      } catch (err) {
+        errors.push((err as Error).message);
+      }
+      if (++n >= maxRecords) break;
+    }
+  }
+  return { ok, total, errors };
 }
 
 /** Maps the sampled records with the proposed feed, as ingest would (config schema, defaults, mapper). */
@@ -153,8 +289,8 @@ function checkProposal(yaml: string, raws: RawRecord[], name: string): InitResul
   }
 }
 
-export async function initCommand(file: string, opts: { records?: number }): Promise<number> {
-  const result = await inspectSample(file, opts.records ?? 500);
+export async function initCommand(files: string | string[], opts: { records?: number }): Promise<number> {
+  const result = await inspectSample(files, opts.records ?? 500);
   process.stdout.write(result.yaml);
   return result.check.errors.length ? ExitCodes.DATA : ExitCodes.OK;
 }

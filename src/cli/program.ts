@@ -94,14 +94,14 @@ function program(): Command {
     .action((path: string, o: { query?: string; method?: string; url?: string; mode?: 'signed' | 'bearer'; timestamp?: number; showToken?: boolean }) =>
       set(Promise.resolve().then(() => signCommand(path, g(), o))));
   p.command('init')
-    .description('propose a feed for a sample export: encoding, CSV dialect or XML elements, formats and a column mapping, as commented YAML (no config needed)')
-    .argument('<sample-file>')
+    .description('propose a feed for a sample export (or several files of one feed: FULL and DELTA, two runs): encoding, CSV dialect or XML elements, kind, formats and a column mapping, as commented YAML (no config needed)')
+    .argument('<sample-files...>')
     .option('--records <n>', 'records to learn from (default 500)', (v) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 1) throw new UsageError(`--records: "${v}" is not a positive number`, 'usage-option');
       return n;
     })
-    .action((file: string, o: { records?: number }) => set(initCommand(file, o)));
+    .action((files: string[], o: { records?: number }) => set(initCommand(files, o)));
   p.command('backup')
     .description('write a consistent copy of the state file while the daemon runs (SQLite online backup), checked before it is named FILE')
     .argument('<file>')

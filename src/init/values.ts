@@ -86,3 +86,45 @@ export function booleanValues(values: readonly string[]): { yes: string; no: str
   if (!yes && !no) return undefined;
   return { yes: yes ?? (/^[a-z]/.test(no!) ? 'Yes' : 'Ja'), no: no ?? 'No' };
 }
+
+/** English payment states and the Swedish text published for them. */
+const PAYMENT_WORDS: Array<[RegExp, string, string]> = [
+  [/^(paid|fully paid|settled)$/i, 'Betald', 'Paid'],
+  [/^(unpaid|not paid|open|outstanding)$/i, 'Obetald', 'Unpaid'],
+  [/^(overdue|past due)$/i, 'Förfallen', 'Overdue'],
+  [/^(partly paid|partially paid|part paid)$/i, 'Delbetald', 'Partly paid'],
+];
+
+/**
+ * English payment states (Paid, Unpaid, Settled, Overdue) to publish as Swedish text: every sampled
+ * value, and the usual states the sample lacks, so a later file's "Overdue" is translated too.
+ */
+export function paymentValues(values: readonly string[]): Record<string, string> | undefined {
+  const vs = [...new Set(values.map((v) => v.trim()).filter(Boolean))];
+  if (vs.length === 0 || !vs.every((v) => PAYMENT_WORDS.some(([re]) => re.test(v)))) return undefined;
+  const out: Record<string, string> = {};
+  for (const v of vs) out[v] = PAYMENT_WORDS.find(([re]) => re.test(v))![1];
+  const lower = vs.every((v) => v === v.toLowerCase());
+  for (const [, text, word] of PAYMENT_WORDS) {
+    const w = lower ? word.toLowerCase() : word;
+    if (!Object.keys(out).some((k) => k.toLowerCase() === w.toLowerCase())) out[w] = text;
+  }
+  if (!Object.keys(out).some((k) => /^settled$/i.test(k))) out[lower ? 'settled' : 'Settled'] = 'Betald';
+  return out;
+}
+
+const DEBIT: Array<[RegExp, string]> = [[/^debit$/i, 'credit'], [/^debet$/i, 'kredit'], [/^faktura$/i, 'kredit'], [/^invoice$/i, 'credit'], [/^d$/i, 'c']];
+
+/**
+ * A type column that holds only the debit word (`type="debit"`): credits are presumably marked by
+ * its counterpart (`credit`), in the same case. Undefined when the values are not all one debit word.
+ */
+export function creditCounterpart(values: readonly string[]): string | undefined {
+  const vs = [...new Set(values.map((v) => v.trim()).filter(Boolean))];
+  if (vs.length !== 1) return undefined;
+  const v = vs[0]!;
+  const hit = DEBIT.find(([re]) => re.test(v));
+  if (!hit) return undefined;
+  const word = hit[1];
+  return v === v.toUpperCase() && v !== v.toLowerCase() ? word.toUpperCase() : v[0] === v[0]!.toUpperCase() ? word[0]!.toUpperCase() + word.slice(1) : word;
+}

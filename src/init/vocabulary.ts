@@ -8,7 +8,7 @@
  * matches a synonym when the normal forms are equal, with or without the spaces.
  */
 
-export type DocClass = 'order' | 'invoice' | 'credit';
+export type DocClass = 'order' | 'invoice' | 'credit' | 'shipment' | 'deletion';
 export type Scope = 'header' | 'line';
 
 export function normalizeName(name: string): string {
@@ -52,11 +52,15 @@ const HEADER: Entry[] = [
   { field: 'po_number', names: ['Godsmärke', 'Godsmarkning', 'PO Number', 'PONumber', 'PO No.', 'PO', 'Purchase Order', 'Purchase Order No.', 'External Document No.', 'Ert ordernr', 'ErtOrdernr', 'Kundordernr', 'Customer Order No.', 'Your Order No.', 'Inköpsordernr', 'Rekvisition', 'Rekvisitionsnr', 'Märkning'] },
   { field: 'comment', names: ['Kommentar', 'Kommentarer', 'Comment', 'Comments', 'Anteckning', 'Notering', 'Note', 'Notes', 'Meddelande', 'Message', 'Remark', 'Remarks', 'Övrigt', 'Work Description', 'Fritext'] },
   { field: 'currency', names: ['Valuta', 'Valutakod', 'Currency', 'Currency Code', 'CurrencyCode', 'Cur', 'Curr'] },
-  { field: 'total', names: ['Summa', 'Total', 'Totalt', 'Totalbelopp', 'Total Amount', 'Summa inkl moms', 'Belopp inkl moms', 'Totalt inkl moms', 'Att betala', 'Amount Including VAT', 'Amount Incl. VAT', 'Total incl VAT', 'Total Including VAT', 'Grand Total', 'Fakturabelopp', 'Ordersumma', 'Orderbelopp', 'Belopp'] },
+  { field: 'total', names: ['Summa', 'Total', 'Totalt', 'Totalbelopp', 'Total Amount', 'Summa inkl moms', 'Belopp inkl moms', 'Totalt inkl moms', 'Att betala', 'Amount Including VAT', 'Amount Incl. VAT', 'Total incl VAT', 'Total Including VAT', 'Grand Total', 'Fakturabelopp', 'Ordersumma', 'Orderbelopp', 'Ordervärde', 'Totalsumma', 'Summa att betala', 'Total att betala', 'Brutto', 'Bruttobelopp', 'Total inkl moms', 'TotalInclVat', 'Total Amount Incl. VAT', 'Order Total', 'Invoice Total', 'Belopp'] },
   { field: 'shipping_cost', names: ['Frakt', 'Fraktkostnad', 'Fraktavgift', 'Frakt exkl moms', 'Shipping', 'Shipping Cost', 'ShippingCost', 'Freight', 'Freight Cost', 'Leveranskostnad', 'Porto'] },
   { field: 'order_no', names: ['Ordernr', 'Ordernummer', 'OrderNo', 'Order No.', 'Order Number', 'Order'], only: ['invoice', 'credit'] },
   { field: 'tracking_id', names: ['Kolli-id', 'Kolliid', 'Kollinr', 'Kollinummer', 'Sändningsnr', 'Sändningsnummer', 'Spårningsnummer', 'Spårnr', 'Tracking No.', 'Tracking Number', 'TrackingNumber', 'Tracking Id', 'TrackingId', 'Package Tracking No.', 'Shipment Tracking'] },
-  { field: 'credited_invoice', names: ['Applies-to Doc. No.', 'Krediterar', 'Krediterad faktura', 'Krediterat fakturanr', 'Avser faktura', 'Original Invoice No.', 'Credited Invoice', 'Credited Invoice No.', 'Credits'], only: ['credit'] },
+  // Invoices too: an invoice feed whose `credit` marker tells credits apart carries it on its credits.
+  { field: 'credited_invoice', names: ['Applies-to Doc. No.', 'Krediterar', 'Krediterad faktura', 'Krediterat fakturanr', 'Avser faktura', 'Original Invoice No.', 'Credited Invoice', 'Credited Invoice No.', 'Credits', 'CreditsInvoice', 'Kreditfaktura för', 'Ursprungsfaktura'], only: ['invoice', 'credit'] },
+  // The document's own status (Released, Levererad); an invoice's `Status` is its payment status (above).
+  { field: 'status', names: ['Status', 'Orderstatus', 'Order Status', 'OrderStatus', 'Ordertillstånd'], only: ['order'] },
+  { field: 'status', names: ['Document Status', 'DocumentStatus', 'Dokumentstatus', 'Fakturastatus', 'Invoice Status'] },
   { field: 'carrier', names: ['Speditör', 'Speditor', 'Transportör', 'Transportor', 'Fraktbolag', 'Carrier', 'Carrier Code', 'Shipping Agent', 'Shipping Agent Code', 'Leveranssätt'] },
   { field: 'customer.company', names: ['Kundnamn', 'Kund namn', 'Customer Name', 'CustomerName', 'Företag', 'Företagsnamn', 'Company', 'Company Name', 'Firma', 'Sell-to Customer Name', 'Bill-to Name'] },
 ];
@@ -85,13 +89,25 @@ const LINE: Entry[] = [
   { field: 'line.quantity', names: ['Antal', 'Kvantitet', 'Quantity', 'Qty', 'Beställt', 'Antal beställt', 'Ordered Quantity', 'Quantity Ordered'] },
   { field: 'line.price', names: ['À-pris', 'A-pris', 'Apris', 'Pris', 'Price', 'Unit Price', 'UnitPrice', 'Unit Price Excl. VAT', 'Styckpris', 'Enhetspris', 'Pris exkl moms'] },
   { field: 'line.discount', names: ['Rabatt', 'Rabatt %', 'Rabattprocent', 'Rabatt pct', 'Discount', 'Discount %', 'Line Discount %', 'Disc %'] },
-  { field: 'line.row_total', names: ['Radbelopp', 'Radsumma', 'Radtotal', 'Belopp', 'Line Amount', 'LineAmount', 'Row Total', 'Amount', 'Nettobelopp', 'Net Amount', 'Summa'] },
+  { field: 'line.row_total', names: ['Radbelopp', 'Radsumma', 'Radtotal', 'Radvärde', 'Nettobelopp rad', 'Belopp', 'Line Amount', 'LineAmount', 'Row Total', 'Amount', 'Nettobelopp', 'Net Amount', 'Summa'] },
   { field: 'line.vat_rate', names: ['Moms', 'Moms %', 'Momssats', 'Momsprocent', 'VAT', 'VAT %', 'VAT Rate', 'VatRate', 'Tax %', 'Tax Rate', 'Skattesats'] },
   { field: 'line.delivered', names: ['Levererat', 'Levererat antal', 'Utlevererat', 'Delivered', 'Quantity Shipped', 'Qty Shipped', 'Shipped'] },
   { field: 'line.remaining', names: ['Restnoterat', 'Rest', 'Restantal', 'Restorder', 'Outstanding Quantity', 'Remaining', 'Remaining Quantity', 'Qty Remaining', 'Backorder', 'Back Order'] },
   { field: 'line.order_no', names: ['Order No.', 'OrderNo', 'Order Number', 'Ordernr', 'Ordernummer'], only: ['invoice', 'credit'] },
-  { field: 'line.delivery_date', names: ['Beräknad leverans', 'Beräknat leveransdatum', 'Leveransdatum', 'Planned Delivery Date', 'Delivery Date', 'Expected Delivery', 'Expected Delivery Date', 'Promised Delivery Date', 'Utlovad leverans'] },
+  { field: 'line.delivery_date', names: ['Beräknad leverans', 'Beräknat leveransdatum', 'Leveransdatum', 'Lev.datum', 'ExpectedDate', 'Expected Date', 'Bekräftat leveransdatum', 'Confirmed Delivery Date', 'Requested Delivery Date', 'Önskat leveransdatum', 'Planned Delivery Date', 'Delivery Date', 'Expected Delivery', 'Expected Delivery Date', 'Promised Delivery Date', 'Utlovad leverans'] },
 ];
+
+/** The leaf of a nested path that is the number of its element (`Customer/@No`, `OrderRef/@No`). */
+const ID_LEAF = ['No', 'No.', 'Nr', 'Id', 'Number', 'Nummer', 'Code', 'Kod'];
+const CUSTOMER_NO_LEAF = ['Kundnr', 'Kundnummer', 'CustomerNo', 'Customer No.', 'CustomerId', 'CustNo', 'Debitornr'];
+/** Elements that name an order from inside another document (`<OrderRef No=…>`). */
+const ORDER_ELEMENTS = ['OrderRef', 'OrderReference', 'Order', 'Orders', 'Orderref', 'Orderreferens', 'Order No.', 'Ordrar', 'SalesOrder', 'Kundorder'];
+/** Elements that name the invoice a credit invoice credits (`<CreditedInvoice No=…>`). */
+const CREDITED_ELEMENTS = ['CreditedInvoice', 'Credits', 'InvoiceRef', 'InvoiceReference', 'OriginalInvoice', 'AppliesTo', 'Krediterar', 'KrediteradFaktura', 'Ursprungsfaktura', 'Fakturareferens'];
+/** Elements of one package each (`<Packages><Package id=… carrier=…>`). */
+const PACKAGE_ELEMENTS = ['Package', 'Packages', 'Parcel', 'Parcels', 'Kolli', 'Kollin', 'Shipment', 'Shipments', 'Sändning', 'Sändningar', 'Försändelse', 'Försändelser', 'Consignment', 'Tracking'];
+const TRACKING_LEAF = ['Tracking', 'TrackingNo', 'Tracking No.', 'TrackingNumber', 'TrackingId', 'Kollinr', 'Kolli-id', 'Sändningsnr', 'Spårnr', 'Barcode', 'SSCC'];
+const CARRIER_LEAF = ['Carrier', 'CarrierCode', 'Speditör', 'Transportör', 'Fraktbolag', 'Shipping Agent', 'Agent'];
 
 /** Line feeds name their document in these columns. */
 const LINE_ID: Entry[] = [
@@ -101,7 +117,7 @@ const LINE_ID: Entry[] = [
   { field: 'id', names: ['Kreditfakturanr', 'Credit Memo No.', 'Credit Note No.'], only: ['credit'] },
 ];
 
-function matches(name: string, synonyms: readonly string[]): boolean {
+export function matches(name: string, synonyms: readonly string[]): boolean {
   const n = normalizeName(name);
   const c = compact(n);
   const attribute = name.trim().startsWith('@');
@@ -165,6 +181,20 @@ export function candidates(name: string, cls: DocClass, scope: Scope, opts: { fl
         add(`${group.group}.${e.field}`, 95, `${group.group === 'customer' ? 'customer/billing' : 'delivery'} address: "${group.rest}"`);
       }
     }
+    if (nested) {
+      // Numbers kept in attributes (or children) of a child element: `Customer/@No`, `OrderRef/@No`,
+      // `Packages/Package/@id`. Which number it is comes from the element it belongs to.
+      const parents = name.split('/').slice(0, -1);
+      const idLeaf = matches(leaf, ID_LEAF);
+      const under = (words: readonly string[]) => parents.some((p) => matches(p, words));
+      if (group?.group === 'customer' && (idLeaf || matches(leaf, CUSTOMER_NO_LEAF))) add('customer_no', 95, `the number of <${parents[parents.length - 1]}>: "${leaf}"`);
+      if (cls !== 'order' && under(CREDITED_ELEMENTS) && idLeaf) add('credited_invoice', 95, `the number of <${parents[parents.length - 1]}>: the invoice a credit invoice credits`);
+      if (cls !== 'order' && under(ORDER_ELEMENTS) && idLeaf) add('order_no', 95, `the number of <${parents[parents.length - 1]}>: the order this document belongs to (every occurrence counts)`);
+      if (under(PACKAGE_ELEMENTS)) {
+        if (idLeaf || matches(leaf, TRACKING_LEAF)) add('tracking_id', 95, `the id of each <${parents[parents.length - 1]}>: one package per element`);
+        if (matches(leaf, CARRIER_LEAF)) add('carrier', 95, `the carrier of each <${parents[parents.length - 1]}>`);
+      }
+    }
     // Whole names first: a nested path only matches by its leaf when it is not in an address group.
     const target = nested && group ? undefined : nested ? leaf : name;
     if (target !== undefined) {
@@ -192,9 +222,29 @@ export function candidates(name: string, cls: DocClass, scope: Scope, opts: { fl
   return out.sort((a, b) => b.score - a.score).filter((c) => (seen.has(c.field) ? false : (seen.add(c.field), true)));
 }
 
+const DELETION_NAME = /delet|borttag|raderad|raderingar|removed|tombstone|makuleringar/;
+const SHIPMENT_NAME = /shipment|shpt|leverans|kolli|sandning|forsandelse|utleverans|foljesedel|packages?$|packages?[^a-z]|parcel|consignment/;
+
 /** Which kind of document a file holds, from its name, its record element and its column names. */
 export function documentClass(fileName: string, recordElement: string | undefined, names: readonly string[]): { cls: DocClass; reason: string } {
   const file = compact(normalizeName(fileName.replace(/\.[^.]+$/, '')));
+  const rec0 = compact(normalizeName(recordElement ?? ''));
+  const cols = names.map((n) => compact(normalizeName(n.replace(/^.*\//, ''))));
+  const has = (re: RegExp) => cols.some((c) => re.test(c));
+  // Shipments and deletions first: "SalesShipmentHeader" and "OrderDeletions" name an order table too.
+  // A shipment table has tracking or carrier columns and no quantities (a shipment *line* table has).
+  const lineLike = has(/^(quantity|qty|antal|kvantitet|lineamount|radbelopp|unitprice|apris|pris)$/);
+  if (DELETION_NAME.test(file) || DELETION_NAME.test(rec0)) return { cls: 'deletion', reason: `the ${DELETION_NAME.test(file) ? `file name "${fileName}"` : `record element <${recordElement}>`} says deletions` };
+  if (!lineLike && (SHIPMENT_NAME.test(file) || SHIPMENT_NAME.test(rec0))) return { cls: 'shipment', reason: `the ${SHIPMENT_NAME.test(file) ? `file name "${fileName}"` : `record element <${recordElement}>`} says shipments` };
+  const tracking = has(/tracking|kolli|sandningsnr|sparnr|sparningsnummer|sscc/);
+  const carrier = has(/shippingagent|carrier|speditor|transportor|fraktbolag/);
+  const orderRef = has(/^(orderno|ordernr|ordernummer|ordernumber|orderid|salesorderno)$/);
+  const customer = has(/customer|kund|debitor|selltocustomer/);
+  if (!lineLike && orderRef && (tracking || carrier) && names.length <= 12 && !has(/amount|belopp|summa|total/)) {
+    return { cls: 'shipment', reason: 'an order number with tracking/carrier columns and no amounts or quantities: shipments' };
+  }
+  const table = has(/^(table|tabell|tablename|tableno|tabellnamn)$/);
+  if (table && !customer && !lineLike && names.length <= 8) return { cls: 'deletion', reason: 'a table column and a number, nothing else: deleted records' };
   if (/kredit|credit|crmemo|creditnote/.test(file)) return { cls: 'credit', reason: `the file name "${fileName}" says credit` };
   if (/faktur|invoice|inv\d|^inv/.test(file)) return { cls: 'invoice', reason: `the file name "${fileName}" says invoice` };
   if (/order|ordrar|ordr|salesheader|salesline/.test(file)) return { cls: 'order', reason: `the file name "${fileName}" says order` };

@@ -3,7 +3,7 @@
  * carries `# guess: why`; facts of the file (a byte-order mark, the format) say `# detected: why`.
  */
 import { stringify } from 'yaml';
-import type { Proposal, Setting } from './propose.ts';
+import type { Proposal, SectionProposal, Setting } from './propose.ts';
 
 /** One YAML scalar or flow collection on one line. */
 function scalar(value: unknown, quote = false): string {
@@ -23,18 +23,35 @@ export function proposalYaml(p: Proposal, header: { file: string; records: numbe
   out.push('# under `feeds:` in vendre-pull.yaml and try it with `vendre-pull validate FILE`.');
   for (const n of p.notes) out.push(`# NOTE: ${n}`);
   out.push('feeds:');
+  item(out, p, 2, p.sections && (() => {
+    for (const [i, sec] of (p.sections ?? []).entries()) {
+      if (i === 0) out.push(`    sections:${comment(p.settings.find(([k]) => k === 'sections')![1])}`);
+      item(out, sec, 6);
+    }
+  }));
+  return `${out.join('\n')}\n`;
+}
+
+/** One list item (a feed, or a section of one) at `indent`: its settings, then its map. */
+function item(out: string[], p: Pick<SectionProposal, 'settings' | 'map' | 'unmapped'>, indent: number, sections?: () => void): void {
+  const pad = ' '.repeat(indent + 2);
   let first = true;
   for (const [key, s] of p.settings) {
-    const lead = first ? '  - ' : '    ';
+    if (key === 'sections') continue;
+    const lead = first ? `${' '.repeat(indent)}- ` : pad;
     first = false;
     const quote = key === 'pattern' || key === 'delimiter';
-    out.push(`${lead}${key}: ${scalar(s.value, quote)}${comment(s)}`);
+    // A list of rules reads best one rule a line.
+    if (key === 'deletes' && Array.isArray(s.value)) {
+      out.push(`${lead}${key}:${comment(s)}`);
+      for (const rule of s.value) out.push(`${pad}  - ${scalar(rule)}`);
+    } else out.push(`${lead}${key}: ${scalar(s.value, quote)}${comment(s)}`);
   }
-  out.push('    map:');
-  for (const [field, s] of p.map) out.push(`      ${field}: ${scalar(s.value)}${comment(s)}`);
+  if (sections) return sections();
+  out.push(`${pad}map:`);
+  for (const [field, s] of p.map) out.push(`${pad}  ${field}: ${scalar(s.value)}${comment(s)}`);
   if (p.unmapped.length) {
-    out.push('      # Not mapped (no canonical field recognised; map one by hand if it carries something Vendre shows):');
-    for (const u of p.unmapped) out.push(`      #   ${u.name}${u.note ? ` (${u.note})` : ''}`);
+    out.push(`${pad}  # Not mapped (no canonical field recognised; map one by hand if it carries something Vendre shows):`);
+    for (const u of p.unmapped) out.push(`${pad}  #   ${u.name}${u.note ? ` (${u.note})` : ''}`);
   }
-  return `${out.join('\n')}\n`;
 }

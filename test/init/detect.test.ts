@@ -167,13 +167,14 @@ test('propose: a flat Swedish order export becomes an orders feed with line fiel
     id: 'Ordernr',
     customer_no: 'Kundnr',
     date: 'Orderdatum',
+    status: 'Status',
     'customer.ziparea': 'Fakt.ort',
     'delivery.ziparea': 'Lev.ort',
     'line.model': 'Artikelnr',
     'line.quantity': 'Antal',
     'line.price': 'À-pris',
   });
-  assert.deepEqual(p.unmapped.map((u) => u.name), ['Status', 'Oklar']);
+  assert.deepEqual(p.unmapped.map((u) => u.name), ['Oklar']);
   assert.ok(p.notes.some((n) => /no currency column/.test(n)));
   // Printed: valid YAML, every inferred value marked as a guess.
   const yaml = proposalYaml(p, { file: 'ordrar_20250101.csv', records: 2 });
