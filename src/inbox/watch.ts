@@ -37,6 +37,26 @@ export interface InboxOptions {
    * or stays to be handed over again first (publishing unfinished, a stop, a crash).
    */
   handle(file: string, taken: TakenFile): Promise<void>;
+  /**
+   * Export runs (config `runs`): the run a file name belongs to, if any. Its files are handed over
+   * together (handleRun) once a file of every member feed is complete, or once the run has waited
+   * `waitMs` since its first file was complete without the rest.
+   */
+  runOf?(name: string): InboxRun | undefined;
+  /** The files of one run, taken together into the work folder, in processing order. */
+  handleRun?(files: ReadonlyArray<{ file: string; taken: TakenFile }>, run: InboxRun, waitedMs: number): Promise<void>;
+}
+
+/** What the inbox needs to know of a run (src/inbox/runs.ts finds it from the name). */
+export interface InboxRun {
+  /** Files with the same key are one run. */
+  key: string;
+  /** The run's config name: runs of one config entry are handed over in order, a waiting one holds later ones. */
+  name: string;
+  id: string;
+  waitMs: number;
+  /** Member feeds no file of `names` belongs to. */
+  missing(names: readonly string[]): string[];
 }
 
 /** What a file was when it was taken: it is still the same file while these hold. */
@@ -76,6 +96,8 @@ export class Inbox {
   private lastIdle = 0;
   /** Files seen still being written, so that is logged once per file. */
   private readonly writing = new Set<string>();
+  /** Runs with a complete file, waiting for the rest: since when (their wait starts then). */
+  private readonly waiting = new Map<string, number>();
   readonly workDir: string;
 
   constructor(private readonly opts: InboxOptions) {
@@ -196,15 +218,60 @@ export class Inbox {
     }
   }
 
+  /**
+   * The first ready file decides: a file in no run is taken alone (undefined); a run whose members
+   * are all ready, or whose wait is over, is taken whole. A run still waiting holds later runs of its
+   * config entry (they apply in order) but not other files, which are looked at in turn; 'wait' when
+   * nothing may be taken now.
+   */
+  private pickRun(ready: FileEntry[], now: number): { run: InboxRun; files: FileEntry[]; waitedMs: number } | 'wait' | undefined {
+    if (!this.opts.runOf || !this.opts.handleRun) return undefined;
+    const held = new Set<string>();
+    for (const [i, entry] of ready.entries()) {
+      const run = this.opts.runOf(entry.name);
+      if (!run) {
+        if (i > 0) ready.unshift(...ready.splice(i, 1));
+        return undefined;
+      }
+      if (held.has(run.name)) continue;
+      const files = ready.filter((f) => this.opts.runOf!(f.name)?.key === run.key);
+      const missing = run.missing(files.map((f) => f.name));
+      let since = this.waiting.get(run.key);
+      if (since === undefined) this.waiting.set(run.key, (since = now));
+      if (missing.length === 0 || now - since >= run.waitMs) return { run, files, waitedMs: now - since };
+      if (now === since) this.opts.log.info({ run: run.name, run_id: run.id, files: files.map((f) => f.name), missing, waitMs: run.waitMs }, 'run waits for its other files');
+      held.add(run.name);
+    }
+    return held.size > 0 ? 'wait' : undefined;
+  }
+
+  private async handRun(files: string[], run: InboxRun, waitedMs: number): Promise<void> {
+    const handed: Array<{ file: string; taken: TakenFile }> = [];
+    for (const file of files) {
+      const st = await stat(file);
+      handed.push({ file, taken: { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, dev: st.dev } });
+    }
+    this.busy = this.opts.handleRun!(handed, run, waitedMs);
+    try {
+      await this.busy;
+    } finally {
+      await rmdir(this.workDir).catch(() => undefined);
+    }
+  }
+
   /** Re-stat candidates; hand the first complete one over when nothing is in progress. */
   private async pump(): Promise<void> {
     if (this.working || this.stopped) return;
     if ((this.opts.retryAfterMs?.() ?? 0) > 0) return;
     this.working = true;
     try {
-      const earlier = (await this.held())[0];
+      const held = await this.held();
+      const earlier = held[0];
       if (earlier) {
-        await this.hand(earlier.path);
+        const run = this.opts.handleRun && this.opts.runOf?.(earlier.name);
+        // Taken together (complete, or done waiting): handed over together again.
+        if (run) await this.handRun(held.filter((f) => this.opts.runOf!(f.name)?.key === run.key).map((f) => f.path), run, 0);
+        else await this.hand(earlier.path);
         return;
       }
       const now = Date.now();
@@ -243,7 +310,23 @@ export class Inbox {
           ready.push(entry);
         }
       }
-      const next = ready.sort(this.opts.order === 'name' ? byName : byArrival)[0];
+      ready.sort(this.opts.order === 'name' ? byName : byArrival);
+      const pick = this.pickRun(ready, now);
+      if (pick && pick !== 'wait' && !this.stopped) {
+        for (const f of pick.files) {
+          this.candidates.delete(f.path);
+          this.writing.delete(f.path);
+        }
+        this.waiting.delete(pick.run.key);
+        const taken: string[] = [];
+        for (const f of pick.files) {
+          const t = await this.take(f.path);
+          if (t) taken.push(t);
+        }
+        if (taken.length > 0) await this.handRun(taken, pick.run, pick.waitedMs);
+        return;
+      }
+      const next = pick === 'wait' ? undefined : ready[0];
       if (next && !this.stopped) {
         this.candidates.delete(next.path);
         this.writing.delete(next.path);
