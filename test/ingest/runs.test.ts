@@ -2,8 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse, stringify } from 'yaml';
+import type { ConfigError } from '../../src/errors.ts';
+import { groupByRun, runFor, runKeyToRegExp } from '../../src/inbox/runs.ts';
 import { cli, daemon, filesUnder, type Daemon } from '../faults/daemon.ts';
-import { tmpDir, writeBytes } from '../helpers.ts';
+import { configIn, tmpDir, writeBytes } from '../helpers.ts';
 
 /**
  * One export run is one unit (issue 13, item 8): a header file, its line file and its shipments,
@@ -248,4 +251,71 @@ test('ingest with the files of one run applies them as the run (one publish); a 
   assert.match(p.stdout, /run erp 20251201 is incomplete: no file of feed lines, ships/);
   assert.ok(existsSync(alone));
   assert.equal(objects(u.target).length, 0);
+});
+
+test('the bundled Business Central orders of 2025-11-30 are a run that waits for its line file', async () => {
+  const dir = tmpDir('vp-runs-samples');
+  const sample = parse(readFileSync('samples/vendre-pull.yaml', 'utf8')) as Record<string, any>;
+  const cfg = writeBytes(dir, 'vendre-pull.yaml', stringify({ ...sample, state: 'state.db', target: 'public', folders: { drop: 'inbox', archive: 'archive', quarantine: 'quarantine' }, inbox: { stableMs: 150, rescanMs: 300 }, serve: { ...sample.serve, port: 0 }, admin: { ...sample.admin, port: 0 } }));
+  const inbox = path.join(dir, 'inbox');
+  const root = path.join(dir, 'public', 'v1');
+  const copy = (name: string) => {
+    writeBytes(inbox, `.${name}.tmp`, readFileSync(path.join('samples/exports', name)));
+    renameSync(path.join(inbox, `.${name}.tmp`), path.join(inbox, name));
+  };
+  const d = daemon(cfg);
+  try {
+    copy('SalesHeader_20251130.csv');
+    copy('SalesShipmentHeader_20251130.csv');
+    await d.waitFor(() => d.out().includes('run waits for its other files'), 'the run to wait');
+    assert.deepEqual(JSON.parse(d.out().split('\n').find((l) => l.includes('run waits for its other files'))!).missing, ['bc-order-lines']);
+    assert.equal(existsSync(path.join(root, 'customers')), false, 'no order published without its lines');
+    copy('SalesLine_20251130.csv');
+    await settle(d, 3);
+  } finally {
+    assert.equal(await d.stop(), 0, d.out());
+  }
+  const order = JSON.parse(readFileSync(path.join(root, 'customers/C20005/orders/S-ORD101001.json'), 'utf8')) as Record<string, any>;
+  // Its products, with the freight line (G/L account 3520) as shipping_cost, not a product.
+  assert.deepEqual(order.products.map((p: any) => p.model), ['MJK-060', 'CHA-1L']);
+  assert.equal(publishedWrites(d.out()).length, 1);
+  assert.equal(publishedWrites(d.out())[0], objects(root).length);
+});
+
+test('the files of a run left in the work folder by a stop or crash are handed over again together', async () => {
+  const t = setup('held', 60_000);
+  // As a kill -9 between taking the run and applying it leaves them: in DROP/.taken/.
+  writeBytes(path.join(t.inbox, '.taken'), 'Head_20251130.csv', RUN1.head);
+  writeBytes(path.join(t.inbox, '.taken'), 'Line_20251130.csv', RUN1.lines);
+  writeBytes(path.join(t.inbox, '.taken'), 'Ship_20251130.csv', RUN1.ships);
+  const d = daemon(t.cfg);
+  try {
+    await settle(d, 3);
+  } finally {
+    assert.equal(await d.stop(), 0, d.out());
+  }
+  assert.equal(publishedWrites(d.out()).length, 1, d.out());
+  assert.equal(t.read('customers/C1/orders/O1.json').products.length, 2);
+});
+
+test('runs in the config: a feed it does not know, a feed in two runs, a key without {run} are config errors naming the key', () => {
+  const dir = tmpDir('vp-runs-config');
+  const feeds = readFileSync(setup('config', 0, false).cfg, 'utf8').replace(/^[\s\S]*?feeds:/m, 'feeds:');
+  const load = (runs: string) => () => configIn(dir, `${feeds}runs:\n${runs}`);
+  assert.throws(load('  - { name: a, feeds: [heads, nope], key: "*_{run}.csv" }\n'), (e: ConfigError) => e.key === 'runs.0.feeds.1' && /names no feed \("nope"/.test(e.message));
+  assert.throws(load('  - { name: a, feeds: [heads, lines], key: "*_{run}.csv" }\n  - { name: b, feeds: [lines, ships], key: "*_{run}.csv" }\n'), (e: ConfigError) => e.key === 'runs.1.feeds.0' && /already a member of run a/.test(e.message));
+  assert.throws(load('  - { name: a, feeds: [heads, lines], key: "*.csv" }\n'), (e: ConfigError) => e.key === 'runs.0.key');
+  assert.throws(load('  - { name: a, feeds: [heads], key: "*_{run}.csv" }\n'), (e: ConfigError) => e.key === 'runs.0.feeds');
+  assert.equal(load('  - { name: a, feeds: [heads, lines], key: "*_{run}_*.csv" }\n')().runs[0]!.waitMs, 600000);
+});
+
+test('the run id is the part of the name `{run}` stands for; files outside a run are in none', () => {
+  const cfg = configIn(tmpDir('vp-runs-key'), readFileSync(setup('key', 0).cfg, 'utf8'));
+  assert.equal(runFor('Head_20251130.csv', cfg)?.id, '20251130');
+  assert.equal(runFor('Line_20251130.csv', cfg)?.key, runFor('Head_20251130.csv', cfg)?.key);
+  assert.equal(runFor('flat_20251130.csv', cfg), undefined);
+  assert.equal(runKeyToRegExp('*_{run}_*.csv').exec('Sales_Header_R42_DELTA.csv')?.[1], 'R42');
+  assert.equal(runKeyToRegExp('*_{run}.csv').exec('Sales_Header_20251130.CSV')?.[1], '20251130');
+  const groups = groupByRun(['Head_1.csv', 'flat_1.csv', 'Head_2.csv', 'Line_1.csv', 'Line_2.csv'], (n) => n, cfg);
+  assert.deepEqual(groups.map((g) => g.items), [['Head_1.csv', 'Line_1.csv'], ['flat_1.csv'], ['Head_2.csv', 'Line_2.csv']]);
 });
