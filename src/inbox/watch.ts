@@ -227,6 +227,9 @@ export class Inbox {
   private pickRun(ready: FileEntry[], now: number): { run: InboxRun; files: FileEntry[]; waitedMs: number } | 'wait' | undefined {
     if (!this.opts.runOf || !this.opts.handleRun) return undefined;
     const held = new Set<string>();
+    // A run none of whose files is ready any more (taken away by hand) waits afresh if it comes back.
+    const present = new Set(ready.map((f) => this.opts.runOf!(f.name)?.key));
+    for (const key of this.waiting.keys()) if (!present.has(key)) this.waiting.delete(key);
     for (const [i, entry] of ready.entries()) {
       const run = this.opts.runOf(entry.name);
       if (!run) {
