@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { ConfigError } from '../../src/errors.ts';
@@ -318,4 +318,33 @@ test('the run id is the part of the name `{run}` stands for; files outside a run
   assert.equal(runKeyToRegExp('*_{run}.csv').exec('Sales_Header_20251130.CSV')?.[1], '20251130');
   const groups = groupByRun(['Head_1.csv', 'flat_1.csv', 'Head_2.csv', 'Line_1.csv', 'Line_2.csv'], (n) => n, cfg);
   assert.deepEqual(groups.map((g) => g.items), [['Head_1.csv', 'Line_1.csv'], ['flat_1.csv'], ['Head_2.csv', 'Line_2.csv']]);
+});
+
+test('a run whose publishing fails stays in the work folder, applied once; it is archived whole once writes go through', async () => {
+  const t = setup('pending', 60_000);
+  const d = daemon(t.cfg);
+  try {
+    t.drop('Head_20251130.csv', RUN1.head);
+    t.drop('Line_20251130.csv', RUN1.lines);
+    t.drop('Ship_20251130.csv', RUN1.ships);
+    await settle(d, 3);
+    // Every write fails: a file where the prefix folder must be (as test/faults/target.test.ts does).
+    rmSync(t.target, { recursive: true });
+    writeBytes(path.join(t.dir, 'public'), 'v1', 'in the way');
+    t.drop('Head_20251201.csv', RUN2.head);
+    t.drop('Line_20251201.csv', RUN2.lines);
+    t.drop('Ship_20251201.csv', RUN2.ships);
+    await d.waitFor(() => d.out().includes('run not archived yet'), 'publishing failing');
+    assert.deepEqual(readdirSync(path.join(t.inbox, '.taken')).sort(), ['Head_20251201.csv', 'Line_20251201.csv', 'Ship_20251201.csv']);
+    assert.equal(filesUnder(path.join(t.dir, 'archive')).length, 3);
+    rmSync(t.target);
+    await settle(d, 6);
+  } finally {
+    assert.equal(await d.stop(), 0, d.out());
+  }
+  assert.equal(t.read('customers/C2/orders/O3.json').products.length, 1);
+  // Applied once: six history rows, not more; the later hand-overs only finished publishing.
+  const s = JSON.parse(cli(t.cfg, ['status', '--json']).stdout) as Record<string, any>;
+  assert.deepEqual(s.files, { ingested: 6, rejected: 0, duplicate: 0 });
+  assert.equal(cli(t.cfg, ['verify']).status, 0);
 });
