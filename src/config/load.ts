@@ -217,6 +217,9 @@ function checkSemantics(cfg: Config, doc: Document, lc: LineCounter, file: strin
       inRun.set(name, run.name);
     });
     if (run.key.split('{run}').length !== 2) fail(['runs', i, 'key'], 'must hold `{run}` exactly once');
+    // A marker a feed would take is read as an export (and rejected), never seen as the run's marker.
+    const clash = run.marker === undefined ? undefined : feedMatchers.find((m) => m.isMatch(run.marker!.replace('{run}', 'x')))?.feed;
+    if (clash) fail(['runs', i, 'marker'], `matches the pattern of feed ${clash.name}: a marker must be a name no feed takes`);
   });
 
   function checkFeed(feed: FeedConfig, at: (k: string, ...rest: string[]) => Array<string | number>): void {

@@ -662,6 +662,10 @@ export interface RunConfig {
    */
   key: string;
   /**
+   * Name of a marker file the ERP writes last, with `{run}` where the run id stands (e.g. `run_{run}.done`): the run is taken only once its marker is there, as well as a file of every feed; the marker is archived (or quarantined) with the run. Without it a run is taken once a file of every feed is complete.
+   */
+  marker?: string;
+  /**
    * How long a run waits for its missing files after its first file is complete; then the files that came are quarantined, each with the reason (VP_E_RUN_INCOMPLETE), and nothing of the run is applied.
    */
   waitMs: number;

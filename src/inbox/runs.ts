@@ -13,6 +13,8 @@ export interface RunMatch {
   id: string;
   /** Run name and id: files with the same key are one run. */
   key: string;
+  /** The file is the run's marker (`runs[].marker`), not a member feed's file. */
+  marker?: boolean;
 }
 
 /**
@@ -25,19 +27,34 @@ export function runKeyToRegExp(key: string): RegExp {
   return new RegExp(`^${glob(before)}(.+?)${glob(after)}$`, 'i');
 }
 
-/** The run a file belongs to: its feed is a member of a run and its name matches that run's key. */
+/**
+ * The run a file belongs to: its feed is a member of a run and its name matches that run's key, or
+ * it is a run's marker (`runs[].marker`, a name no feed matches).
+ */
 export function runFor(name: string, cfg: Pick<Config, 'feeds' | 'runs'>, feed: FeedConfig | undefined = feedFor(name, cfg.feeds)): RunMatch | undefined {
-  if (!feed) return undefined;
+  const match = (run: RunConfig, pattern: string, marker: boolean): RunMatch | undefined => {
+    const id = runKeyToRegExp(pattern).exec(name)?.[1]?.trim();
+    return id ? { run, id, key: `${run.name}\u0000${id.toLowerCase()}`, ...(marker ? { marker } : {}) } : undefined;
+  };
+  if (!feed) {
+    for (const run of cfg.runs) {
+      const m = run.marker ? match(run, run.marker, true) : undefined;
+      if (m) return m;
+    }
+    return undefined;
+  }
   const run = cfg.runs.find((r) => r.feeds.includes(feed.name));
-  if (!run) return undefined;
-  const id = runKeyToRegExp(run.key).exec(name)?.[1]?.trim();
-  if (!id) return undefined;
-  return { run, id, key: `${run.name}\u0000${id.toLowerCase()}` };
+  return run ? match(run, run.key, false) : undefined;
+}
+
+/** Whether one of `names` is the run's marker (always true for a run without one). */
+export function hasMarker(match: RunMatch, names: readonly string[], cfg: Pick<Config, 'feeds' | 'runs'>): boolean {
+  return !match.run.marker || names.some((n) => runFor(n, cfg)?.marker === true && runFor(n, cfg)?.key === match.key);
 }
 
 /** The member feeds of the run no file of `names` belongs to. */
 export function missingFeeds(match: RunMatch, names: readonly string[], feeds: readonly FeedConfig[]): string[] {
-  const present = new Set(names.map((n) => feedFor(n, feeds)?.name));
+  const present = new Set(names.map((n) => feedFor(n, feeds)?.name).filter((f) => f !== undefined));
   return match.run.feeds.filter((f) => !present.has(f));
 }
 

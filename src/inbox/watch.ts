@@ -55,6 +55,8 @@ export interface InboxRun {
   name: string;
   id: string;
   waitMs: number;
+  /** The file is the run's marker (a `.done` name that is no file's marker). */
+  marker?: boolean;
   /** Member feeds no file of `names` belongs to. */
   missing(names: readonly string[]): string[];
 }
@@ -139,6 +141,11 @@ export class Inbox {
   private touch(file: string): void {
     if (path.dirname(file) !== this.opts.dir) return;
     let name = path.basename(file);
+    // A run's marker (`run_20251130.done`) is a candidate of its own, not the marker of a file `run_20251130`.
+    if (this.opts.runOf?.(name)?.marker) {
+      if (!this.candidates.has(file)) this.candidates.set(file, { size: -1, mtimeMs: -1, since: Date.now() });
+      return;
+    }
     const marker = this.opts.markers.find((s) => name.toLowerCase().endsWith(s.toLowerCase()));
     if (marker) name = name.slice(0, -marker.length);
     if (isIgnoredName(name, this.opts.markers)) return;
@@ -180,7 +187,7 @@ export class Inbox {
     }
     const out: FileEntry[] = [];
     for (const name of names) {
-      if (isIgnoredName(name, this.opts.markers)) continue;
+      if (isIgnoredName(name, this.opts.markers) && !this.opts.runOf?.(name)?.marker) continue;
       const file = path.join(this.workDir, name);
       const st = await stat(file).catch(() => undefined);
       if (st?.isFile()) out.push({ path: file, name, mtimeMs: st.mtimeMs, size: st.size });

@@ -11,7 +11,7 @@ import type { App } from '../app.ts';
 import { DataError, ErrorCodes, FileRejected, logCode } from '../errors.ts';
 import { archiveDir, moveNoClobber, sha256File, writeReport } from '../inbox/files.ts';
 import { feedFor } from '../inbox/names.ts';
-import { missingFeeds, type RunMatch } from '../inbox/runs.ts';
+import { hasMarker, missingFeeds, type RunMatch } from '../inbox/runs.ts';
 import type { TakenFile } from '../inbox/watch.ts';
 import { publishDirty } from '../publish/cycle.ts';
 import type { DrainEvent } from '../publish/drain.ts';
@@ -34,6 +34,8 @@ export interface RunOptions {
    * Replay applies what the archive holds: it was accepted when it came.
    */
   requireComplete: boolean;
+  /** A run with `marker` is incomplete without it (the daemon; `ingest` and replay take the files as given). */
+  requireMarker?: boolean;
   /** How long the inbox waited for the missing members (for the message). */
   waitedMs?: number;
   /** What each file was when the inbox took it (same order as the files). */
@@ -49,7 +51,7 @@ export interface RunReport {
   id: string;
   /** One per file, in the order applied. */
   files: FileReport[];
-  /** Member feeds no file came for. */
+  /** Member feeds no file came for (and the marker, when it was required and did not come). */
   missing: string[];
   outcome: 'ingested' | 'rejected';
   pending?: boolean;
@@ -90,12 +92,15 @@ export async function processRun(app: App, files: readonly string[], match: RunM
     }
   };
 
-  out.missing = opts.requireComplete ? missingFeeds(match, names, cfg.feeds) : [];
+  const feedsMissing = opts.requireComplete ? missingFeeds(match, names, cfg.feeds) : [];
+  const markerMissing = opts.requireComplete && opts.requireMarker && !hasMarker(match, names, cfg) ? match.run.marker!.replace('{run}', match.id) : undefined;
+  out.missing = [...feedsMissing, ...(markerMissing ? [markerMissing] : [])];
   if (out.missing.length > 0) {
     const waited = opts.waitedMs === undefined ? 'not waited for (given on the command line)' : `waited ${Math.round(opts.waitedMs / 1000)} s`;
+    const what = [feedsMissing.length ? `no file of feed ${feedsMissing.join(', ')}` : '', markerMissing ? `no marker ${markerMissing}` : ''].filter(Boolean).join(', ');
     rejectAll(
       (m) =>
-        new DataError(ErrorCodes.RECORD, `${label} is incomplete: no file of feed ${out.missing.join(', ')} (${waited}); files of the run: ${names.join(', ')}. Nothing of the run is applied`, {
+        new DataError(ErrorCodes.RECORD, `${label} is incomplete: ${what} (${waited}); files of the run: ${names.join(', ')}. Nothing of the run is applied`, {
           file: m.name,
           rule: 'run-incomplete',
           hint: `drop the missing file together with the run's quarantined files (${names.join(', ')}) into the drop folder again, or \`vendre-pull ingest\` them together`,
@@ -103,7 +108,7 @@ export async function processRun(app: App, files: readonly string[], match: RunM
     );
     log.error({ ...logCode('run-incomplete'), missing: out.missing, files: names, waitedMs: opts.waitedMs }, `${label} is incomplete after its wait: its files are quarantined, nothing applied`);
   } else {
-    const empty = members.find((m) => m.size === 0);
+    const empty = members.find((m) => m.size === 0 && m.report.feed !== undefined);
     if (empty) empty.report.errors.push(new DataError(ErrorCodes.RECORD, 'the file is empty (0 bytes): a failed export?', { file: empty.name, line: 1, rule: 'empty-file', hint: 'an export without data still has its header row' }));
     else await applyMembers(app, members, match, opts, record, log);
     const failed = members.find((m) => m.report.errors.length > 0);
@@ -177,6 +182,8 @@ export async function processRun(app: App, files: readonly string[], match: RunM
   }
   if (record) {
     for (const m of members) {
+      // A run's marker says the run is complete; it is archived with it but is no export of its own.
+      if (m.report.feed === undefined) continue;
       if (m.seq !== undefined) {
         if (m.report.movedTo) app.store.setMovedTo(m.seq, m.report.movedTo);
       } else {
@@ -192,7 +199,12 @@ async function applyMembers(app: App, members: Member[], match: RunMatch, opts: 
   const units: ApplyUnit[] = [];
   const applied: Member[] = [];
   for (const m of members) {
-    const feed = feedFor(m.name, app.cfg.feeds)!;
+    const feed = feedFor(m.name, app.cfg.feeds);
+    if (!feed) {
+      // The run's marker: nothing to apply.
+      m.report.outcome = 'ingested';
+      continue;
+    }
     const earlier = opts.reapply ? undefined : app.store.ingestedWithSha(m.sha256);
     if (earlier && earlier.moved_to === null) {
       // Applied with its run before a stop, never archived: finish publishing and archiving it.

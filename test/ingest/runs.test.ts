@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { ConfigError } from '../../src/errors.ts';
@@ -298,7 +298,7 @@ test('the files of a run left in the work folder by a stop or crash are handed o
   assert.equal(t.read('customers/C1/orders/O1.json').products.length, 2);
 });
 
-test('runs in the config: a feed it does not know, a feed in two runs, a key without {run} are config errors naming the key', () => {
+test('runs in the config: a feed it does not know, a feed in two runs, a key without {run}, a marker a feed takes are config errors naming the key', () => {
   const dir = tmpDir('vp-runs-config');
   const feeds = readFileSync(setup('config', 0, false).cfg, 'utf8').replace(/^[\s\S]*?feeds:/m, 'feeds:');
   const load = (runs: string) => () => configIn(dir, `${feeds}runs:\n${runs}`);
@@ -306,6 +306,7 @@ test('runs in the config: a feed it does not know, a feed in two runs, a key wit
   assert.throws(load('  - { name: a, feeds: [heads, lines], key: "*_{run}.csv" }\n  - { name: b, feeds: [lines, ships], key: "*_{run}.csv" }\n'), (e: ConfigError) => e.key === 'runs.1.feeds.0' && /already a member of run a/.test(e.message));
   assert.throws(load('  - { name: a, feeds: [heads, lines], key: "*.csv" }\n'), (e: ConfigError) => e.key === 'runs.0.key');
   assert.throws(load('  - { name: a, feeds: [heads], key: "*_{run}.csv" }\n'), (e: ConfigError) => e.key === 'runs.0.feeds');
+  assert.throws(load('  - { name: a, feeds: [heads, lines], key: "*_{run}.csv", marker: "Head_{run}.csv" }\n'), (e: ConfigError) => e.key === 'runs.0.marker' && /feed heads/.test(e.message));
   assert.equal(load('  - { name: a, feeds: [heads, lines], key: "*_{run}_*.csv" }\n')().runs[0]!.waitMs, 600000);
 });
 
@@ -347,4 +348,41 @@ test('a run whose publishing fails stays in the work folder, applied once; it is
   const s = JSON.parse(cli(t.cfg, ['status', '--json']).stdout) as Record<string, any>;
   assert.deepEqual(s.files, { ingested: 6, rejected: 0, duplicate: 0 });
   assert.equal(cli(t.cfg, ['verify']).status, 0);
+});
+
+test('a run with a marker is taken only once the ERP wrote its marker; the marker is archived with it, and a run without one is reported after the wait', async () => {
+  const t = setup('marker', 60_000);
+  writeFileSync(t.cfg, readFileSync(t.cfg, 'utf8').replace('    waitMs: 60000', '    marker: "run_{run}.done"\n    waitMs: 60000'));
+  const d = daemon(t.cfg);
+  try {
+    t.drop('Head_20251130.csv', RUN1.head);
+    t.drop('Line_20251130.csv', RUN1.lines);
+    t.drop('Ship_20251130.csv', RUN1.ships);
+    await d.waitFor(() => d.out().includes('run waits for its other files'), 'the run to wait');
+    assert.deepEqual(JSON.parse(d.out().split('\n').find((l) => l.includes('run waits for its other files'))!).missing, ['run_20251130.done']);
+    assert.equal(t.has('customers/C1/orders/O1.json'), false, 'not taken before its marker');
+    t.drop('run_20251130.done', '');
+    await settle(d, 4);
+  } finally {
+    assert.equal(await d.stop(), 0, d.out());
+  }
+  assert.equal(t.read('customers/C1/orders/O1.json').products.length, 2);
+  assert.equal(publishedWrites(d.out()).length, 1);
+  assert.deepEqual(filesUnder(path.join(t.dir, 'archive')).map((f) => path.basename(f)).sort(), ['Head_20251130.csv', 'Line_20251130.csv', 'Ship_20251130.csv', 'run_20251130.done']);
+  // The marker is no export: three files in the history.
+  assert.deepEqual((JSON.parse(cli(t.cfg, ['status', '--json']).stdout) as Record<string, any>).files, { ingested: 3, rejected: 0, duplicate: 0 });
+
+  const u = setup('marker-never', 300);
+  writeFileSync(u.cfg, readFileSync(u.cfg, 'utf8').replace('    waitMs: 300', '    marker: "run_{run}.done"\n    waitMs: 300'));
+  const e = daemon(u.cfg);
+  try {
+    u.drop('Head_20251130.csv', RUN1.head);
+    u.drop('Line_20251130.csv', RUN1.lines);
+    u.drop('Ship_20251130.csv', RUN1.ships);
+    await e.waitFor(() => u.quarantined().length === 6, 'the run in quarantine');
+  } finally {
+    assert.equal(await e.stop(), 0, e.out());
+  }
+  assert.match(u.report('Line_20251130.csv').errors[0]!.message, /is incomplete: no marker run_20251130\.done/);
+  assert.equal(objects(u.target).length, 0);
 });
