@@ -280,8 +280,19 @@ export class Inbox {
       if (earlier) {
         const run = this.opts.handleRun && this.opts.runOf?.(earlier.name);
         // Taken together (complete, or done waiting): handed over together again.
-        if (run) await this.handRun(held.filter((f) => this.opts.runOf!(f.name)?.key === run.key).map((f) => f.path), run, 0);
-        else await this.hand(earlier.path);
+        if (run) {
+          const files = held.filter((f) => this.opts.runOf!(f.name)?.key === run.key).map((f) => f.path);
+          // A crash between taking a run's files leaves the rest in the drop folder: they join it again.
+          for (const name of await readdir(this.opts.dir).catch(() => [] as string[])) {
+            if (isIgnoredName(name) || this.opts.runOf!(name)?.key !== run.key) continue;
+            const taken = await this.take(path.join(this.opts.dir, name));
+            this.candidates.delete(path.join(this.opts.dir, name));
+            if (taken) files.push(taken);
+          }
+          await this.handRun(files, run, 0);
+        } else {
+          await this.hand(earlier.path);
+        }
         return;
       }
       const now = Date.now();

@@ -282,12 +282,13 @@ test('the bundled Business Central orders of 2025-11-30 are a run that waits for
   assert.equal(publishedWrites(d.out())[0], objects(root).length);
 });
 
-test('the files of a run left in the work folder by a stop or crash are handed over again together', async () => {
+test('the files of a run left in the work folder by a stop or crash are handed over again together, with those of it still in the drop folder', async () => {
   const t = setup('held', 60_000);
   // As a kill -9 between taking the run and applying it leaves them: in DROP/.taken/.
   writeBytes(path.join(t.inbox, '.taken'), 'Head_20251130.csv', RUN1.head);
   writeBytes(path.join(t.inbox, '.taken'), 'Line_20251130.csv', RUN1.lines);
-  writeBytes(path.join(t.inbox, '.taken'), 'Ship_20251130.csv', RUN1.ships);
+  // A crash between taking the run's files: the last one is still in the drop folder.
+  writeBytes(t.inbox, 'Ship_20251130.csv', RUN1.ships);
   const d = daemon(t.cfg);
   try {
     await settle(d, 3);
