@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { ExitCodes, UsageError } from '../errors.ts';
 import { fileExists, processFile, type FileReport } from '../ingest/process.ts';
+import { processRun } from '../ingest/run.ts';
+import { groupByRun } from '../inbox/runs.ts';
 import { fileProgress } from '../ops/progress.ts';
 import { progressFor, withApp, type GlobalOptions } from './context.ts';
 
@@ -13,9 +15,17 @@ export async function ingestCommand(files: string[], g: GlobalOptions, opts: { d
     const reports: FileReport[] = [];
     const progress = progressFor(g, app.log);
     try {
-      // One at a time and in the order given: deltas must apply in order.
-      for (const [i, f] of files.entries()) {
-        const label = `${opts.dryRun ? 'validate' : 'ingest'}${files.length > 1 ? ` ${i + 1}/${files.length}` : ''} ${path.basename(f)}`;
+      // One at a time and in the order given: deltas must apply in order. The files of one export run
+      // (config `runs`) are one unit, at the place of the first of them; validate checks each file alone.
+      const groups = opts.dryRun ? files.map((f) => ({ run: undefined, items: [f] })) : groupByRun(files, (f) => path.basename(f), app.cfg);
+      for (const [i, group] of groups.entries()) {
+        if (group.run) {
+          const r = await processRun(app, group.items.map((f) => path.resolve(f)), group.run, { move: false, reapply: true, force: opts.force, publish: true, requireComplete: true });
+          reports.push(...r.files);
+          continue;
+        }
+        const f = group.items[0]!;
+        const label = `${opts.dryRun ? 'validate' : 'ingest'}${groups.length > 1 ? ` ${i + 1}/${groups.length}` : ''} ${path.basename(f)}`;
         reports.push(await processFile(app, path.resolve(f), { move: false, reapply: true, dryRun: opts.dryRun, force: opts.force, publish: !opts.dryRun, ...fileProgress(progress, label) }));
       }
     } finally {

@@ -1,6 +1,9 @@
 import { ExitCodes } from '../errors.ts';
 import { listArchive } from '../inbox/files.ts';
 import { processFile } from '../ingest/process.ts';
+import { processRun } from '../ingest/run.ts';
+import { groupByRun } from '../inbox/runs.ts';
+import path from 'node:path';
 import { publishDirty } from '../publish/cycle.ts';
 import { publishProgress } from '../ops/progress.ts';
 import type { PublishStats } from '../publish/cycle.ts';
@@ -35,8 +38,20 @@ export async function replayCommand(g: GlobalOptions, opts: { fresh?: boolean; f
       const bytes = files.reduce((n, f) => n + f.size, 0);
       const bar = progress.start('replay', bytes, 'bytes', `${files.length} files`);
       let before = 0;
-      for (const [i, f] of files.entries()) {
-        const onProgress = (p: { bytes: number; records: number }) => bar.update(before + p.bytes, `file ${i + 1}/${files.length} ${f.name}, ${p.records.toLocaleString('en-US')} records`);
+      // The files of one export run were archived together (one day folder): applied together again.
+      let i = 0;
+      for (const group of groupByRun(files, (f) => f.name, app.cfg, (f) => path.dirname(f.path))) {
+        if (group.run) {
+          const r = await processRun(app, group.items.map((f) => f.path), group.run, { move: false, reapply: true, force: opts.force, publish: false, record: false, requireComplete: false });
+          rejected += r.files.filter((f) => f.outcome === 'rejected').length;
+          for (const f of group.items) before += f.size;
+          i += group.items.length;
+          bar.update(before, `file ${i}/${files.length} ${group.items.at(-1)!.name}`);
+          continue;
+        }
+        const f = group.items[0]!;
+        i++;
+        const onProgress = (p: { bytes: number; records: number }) => bar.update(before + p.bytes, `file ${i}/${files.length} ${f.name}, ${p.records.toLocaleString('en-US')} records`);
         const r = await processFile(app, f.path, { move: false, reapply: true, force: opts.force, publish: false, record: false, onProgress });
         if (r.outcome === 'rejected') rejected++;
         before += f.size;

@@ -6,6 +6,8 @@ import { looksCutOff } from '../inbox/complete.ts';
 import { sha256File } from '../inbox/files.ts';
 import { feedFor, isIgnoredName, pdfFor } from '../inbox/names.ts';
 import { processFile } from '../ingest/process.ts';
+import { processRun } from '../ingest/run.ts';
+import { hasMarker, missingFeeds, runFor } from '../inbox/runs.ts';
 import { publishDirty } from '../publish/cycle.ts';
 import { drainOutbox } from '../publish/drain.ts';
 import { ApplyAborted } from '../ingest/apply.ts';
@@ -186,6 +188,35 @@ async function daemon(app: App, opts: { seed?: string; serve: boolean }, stop: S
         }
         metrics.fileDone(report);
         health.after(report, log);
+        if (report.outcome !== 'rejected' && !report.pending) await recordMarker(app);
+        hint();
+      },
+      runOf: (name) => {
+        const match = cfg.runs.length > 0 ? runFor(name, cfg) : undefined;
+        return (
+          match && {
+            key: match.key,
+            name: match.run.name,
+            id: match.id,
+            waitMs: match.run.waitMs,
+            marker: match.marker,
+            missing: (names) => [...missingFeeds(match, names, cfg.feeds), ...(hasMarker(match, names, cfg) ? [] : [match.run.marker!.replace('{run}', match.id)])],
+          }
+        );
+      },
+      handleRun: async (files, _run, waitedMs) => {
+        await watchTarget(app, stop, metrics.onDrain);
+        const match = runFor(path.basename(files[0]!.file), cfg)!;
+        let report;
+        try {
+          report = await processRun(app, files.map((f) => f.file), match, { move: true, publish: true, requireComplete: true, requireMarker: true, waitedMs, taken: files.map((f) => f.taken), signal: stop.apply.signal, drainSignal: stop.drain.signal, onDrain: metrics.onDrain });
+        } catch (err) {
+          if (!(err instanceof ApplyAborted)) throw err;
+          log.info({ files: files.map((f) => path.basename(f.file)) }, 'stopping: run rolled back; it is taken again at the next start');
+          return;
+        }
+        for (const r of report.files) metrics.fileDone(r);
+        health.after({ ...report.files[0]!, outcome: report.outcome, pending: report.pending }, log);
         if (report.outcome !== 'rejected' && !report.pending) await recordMarker(app);
         hint();
       },

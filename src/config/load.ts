@@ -203,6 +203,25 @@ function checkSemantics(cfg: Config, doc: Document, lc: LineCounter, file: strin
     }
   });
 
+  // Runs name feeds; a feed in two runs would leave its files' run ambiguous.
+  const inRun = new Map<string, string>();
+  const runNames = new Set<string>();
+  cfg.runs.forEach((run, i) => {
+    if (runNames.has(run.name)) fail(['runs', i, 'name'], `"${run.name}" is used by two runs`);
+    runNames.add(run.name);
+    run.feeds.forEach((name, j) => {
+      const feed = cfg.feeds.find((f) => f.name === name);
+      if (!feed) fail(['runs', i, 'feeds', j], `names no feed ("${name}"; feeds: ${cfg.feeds.map((f) => f.name).join(', ')})`);
+      const other = inRun.get(name);
+      if (other !== undefined) fail(['runs', i, 'feeds', j], `feed ${name} is already a member of run ${other}`);
+      inRun.set(name, run.name);
+    });
+    if (run.key.split('{run}').length !== 2) fail(['runs', i, 'key'], 'must hold `{run}` exactly once');
+    // A marker a feed would take is read as an export (and rejected), never seen as the run's marker.
+    const clash = run.marker === undefined ? undefined : feedMatchers.find((m) => m.isMatch(run.marker!.replace('{run}', 'x')))?.feed;
+    if (clash) fail(['runs', i, 'marker'], `matches the pattern of feed ${clash.name}: a marker must be a name no feed takes`);
+  });
+
   function checkFeed(feed: FeedConfig, at: (k: string, ...rest: string[]) => Array<string | number>): void {
     const hasLineFields = LINE_FIELDS.some((f) => feed.map[f] !== undefined);
     if (feed.kind === 'packages') {

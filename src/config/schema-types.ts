@@ -83,6 +83,10 @@ export interface SchemaConfig {
    */
   feeds: FeedConfig[];
   /**
+   * Export runs: the files one ERP export run writes (a header file, its line file, its shipments) applied as one unit, in one transaction, and published once. A file of a member feed whose name matches `key` belongs to the run its `{run}` part names; the run is applied once a file of every feed in `feeds` has arrived, or, after `waitMs` without the rest, quarantined whole (VP_E_RUN_INCOMPLETE). Files not in a run are applied one by one as before.
+   */
+  runs: RunConfig[];
+  /**
    * Base URL of the CDN as Vendre reaches it (e.g. https://history.example.com); `pdf_link` is this + /{prefix}/{key}. Required when `pdfs` are configured.
    */
   publicBaseUrl?: string;
@@ -641,6 +645,30 @@ export interface FeedMap {
    * The order a line belongs to (Sales Invoice Line Order No.): a collective invoice's `orders` are the distinct order numbers of its lines.
    */
   'line.order_no'?: string;
+}
+export interface RunConfig {
+  /**
+   * Names the run in logs, reports and error files.
+   */
+  name: string;
+  /**
+   * The feeds (by `name`) whose files make up one run: the run is complete when a file of each has arrived. A feed belongs to one run at most.
+   *
+   * @minItems 2
+   */
+  feeds: string[];
+  /**
+   * File-name pattern with `{run}` where the run id stands; `*` is any text, `?` one character; case-insensitive. Files with the same run id are one run, e.g. `*_{run}.csv` (SalesHeader_20251130.csv, SalesLine_20251130.csv: run 20251130) or `*_{run}_*.csv` ({table}_{runid}_{FULL|DELTA}.csv).
+   */
+  key: string;
+  /**
+   * Name of a marker file the ERP writes last, with `{run}` where the run id stands (e.g. `run_{run}.done`): the run is taken only once its marker is there, as well as a file of every feed; the marker is archived (or quarantined) with the run. Without it a run is taken once a file of every feed is complete.
+   */
+  marker?: string;
+  /**
+   * How long a run waits for its missing files after its first file is complete; then the files that came are quarantined, each with the reason (VP_E_RUN_INCOMPLETE), and nothing of the run is applied.
+   */
+  waitMs: number;
 }
 export interface PdfConfig {
   /**

@@ -19,7 +19,7 @@ export type CanonicalField = HeaderField | LineField;
 // with every property that has a default required, since ajv's useDefaults fills it in before anyone reads it.
 export type {
   FeedMap, ColumnValues, PdfConfig, PdfLinksConfig, CarrierConfig, PublishConfig, S3Config, InvalidationConfig,
-  FoldersConfig, InboxConfig, IngestConfig, ServeConfig, AdminConfig, AuthConfig, TokenSource, SecretSource, ExternalSecretSource,
+  FoldersConfig, InboxConfig, RunConfig, IngestConfig, ServeConfig, AdminConfig, AuthConfig, TokenSource, SecretSource, ExternalSecretSource,
 } from './schema-types.ts';
 
 /** Source column (or XML path) → the value, or one of the values, it must hold (trimmed, case-insensitive). */

@@ -113,6 +113,8 @@ export const CATALOGUE = {
   pdf: data('VP_E_PDF', F.RECORD, 'a file matching a `pdfs` pattern is empty or not a PDF', 'only PDF files belong under the `pdfs` patterns: check the export or the pattern'),
   'feed-pattern': data('VP_E_FEED_PATTERN', F.NO_FEED, 'no feed or `pdfs` pattern matches the file name', 'rename the file to match a feed’s `pattern`, or add a feed for it; the hint lists the patterns'),
   'max-delete-share': data('VP_E_MAX_DELETE_SHARE', F.DELETE_GUARD, 'a full snapshot would delete more than `maxDeleteShare` of the documents: a truncated export?', 'check the export; if the deletions are real, run `vendre-pull replay --force` or raise `maxDeleteShare`'),
+  'run-incomplete': data('VP_E_RUN_INCOMPLETE', F.RECORD, 'an export run (config `runs`) still misses a member file after `waitMs`: its files are quarantined together, nothing of the run is applied', 'drop the missing file and the quarantined ones back into the drop folder (or `vendre-pull ingest` them together); if the ERP no longer writes that file, remove its feed from the run'),
+  'run-rejected': data('VP_E_RUN_REJECTED', F.RECORD, 'another file of the same export run was rejected: the whole run is quarantined, nothing of it is applied', 'fix the file the message names (its NAME.error.json has the errors), then drop the run’s files back together'),
   'document-schema': data('VP_E_DOCUMENT_SCHEMA', F.SCHEMA, 'a rendered document fails its JSON schema and is not published (the earlier version stays)', 'the log line names the source file and line; fix the data there (status lists such documents)'),
 
   // Publishing. Not a rejection: the object stays in the outbox, is retried first on the next cycle

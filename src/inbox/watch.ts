@@ -37,6 +37,28 @@ export interface InboxOptions {
    * or stays to be handed over again first (publishing unfinished, a stop, a crash).
    */
   handle(file: string, taken: TakenFile): Promise<void>;
+  /**
+   * Export runs (config `runs`): the run a file name belongs to, if any. Its files are handed over
+   * together (handleRun) once a file of every member feed is complete, or once the run has waited
+   * `waitMs` since its first file was complete without the rest.
+   */
+  runOf?(name: string): InboxRun | undefined;
+  /** The files of one run, taken together into the work folder, in processing order. */
+  handleRun?(files: ReadonlyArray<{ file: string; taken: TakenFile }>, run: InboxRun, waitedMs: number): Promise<void>;
+}
+
+/** What the inbox needs to know of a run (src/inbox/runs.ts finds it from the name). */
+export interface InboxRun {
+  /** Files with the same key are one run. */
+  key: string;
+  /** The run's config name: runs of one config entry are handed over in order, a waiting one holds later ones. */
+  name: string;
+  id: string;
+  waitMs: number;
+  /** The file is the run's marker (a `.done` name that is no file's marker). */
+  marker?: boolean;
+  /** Member feeds no file of `names` belongs to. */
+  missing(names: readonly string[]): string[];
 }
 
 /** What a file was when it was taken: it is still the same file while these hold. */
@@ -76,6 +98,8 @@ export class Inbox {
   private lastIdle = 0;
   /** Files seen still being written, so that is logged once per file. */
   private readonly writing = new Set<string>();
+  /** Runs with a complete file, waiting for the rest: since when (their wait starts then). */
+  private readonly waiting = new Map<string, number>();
   readonly workDir: string;
 
   constructor(private readonly opts: InboxOptions) {
@@ -117,6 +141,11 @@ export class Inbox {
   private touch(file: string): void {
     if (path.dirname(file) !== this.opts.dir) return;
     let name = path.basename(file);
+    // A run's marker (`run_20251130.done`) is a candidate of its own, not the marker of a file `run_20251130`.
+    if (this.opts.runOf?.(name)?.marker) {
+      if (!this.candidates.has(file)) this.candidates.set(file, { size: -1, mtimeMs: -1, since: Date.now() });
+      return;
+    }
     const marker = this.opts.markers.find((s) => name.toLowerCase().endsWith(s.toLowerCase()));
     if (marker) name = name.slice(0, -marker.length);
     if (isIgnoredName(name, this.opts.markers)) return;
@@ -158,7 +187,7 @@ export class Inbox {
     }
     const out: FileEntry[] = [];
     for (const name of names) {
-      if (isIgnoredName(name, this.opts.markers)) continue;
+      if (isIgnoredName(name, this.opts.markers) && !this.opts.runOf?.(name)?.marker) continue;
       const file = path.join(this.workDir, name);
       const st = await stat(file).catch(() => undefined);
       if (st?.isFile()) out.push({ path: file, name, mtimeMs: st.mtimeMs, size: st.size });
@@ -196,15 +225,74 @@ export class Inbox {
     }
   }
 
+  /**
+   * The first ready file decides: a file in no run is taken alone (undefined); a run whose members
+   * are all ready, or whose wait is over, is taken whole. A run still waiting holds later runs of its
+   * config entry (they apply in order) but not other files, which are looked at in turn; 'wait' when
+   * nothing may be taken now.
+   */
+  private pickRun(ready: FileEntry[], now: number): { run: InboxRun; files: FileEntry[]; waitedMs: number } | 'wait' | undefined {
+    if (!this.opts.runOf || !this.opts.handleRun) return undefined;
+    const held = new Set<string>();
+    // A run none of whose files is ready any more (taken away by hand) waits afresh if it comes back.
+    const present = new Set(ready.map((f) => this.opts.runOf!(f.name)?.key));
+    for (const key of this.waiting.keys()) if (!present.has(key)) this.waiting.delete(key);
+    for (const [i, entry] of ready.entries()) {
+      const run = this.opts.runOf(entry.name);
+      if (!run) {
+        if (i > 0) ready.unshift(...ready.splice(i, 1));
+        return undefined;
+      }
+      if (held.has(run.name)) continue;
+      const files = ready.filter((f) => this.opts.runOf!(f.name)?.key === run.key);
+      const missing = run.missing(files.map((f) => f.name));
+      let since = this.waiting.get(run.key);
+      if (since === undefined) this.waiting.set(run.key, (since = now));
+      if (missing.length === 0 || now - since >= run.waitMs) return { run, files, waitedMs: now - since };
+      if (now === since) this.opts.log.info({ run: run.name, run_id: run.id, files: files.map((f) => f.name), missing, waitMs: run.waitMs }, 'run waits for its other files');
+      held.add(run.name);
+    }
+    return held.size > 0 ? 'wait' : undefined;
+  }
+
+  private async handRun(files: string[], run: InboxRun, waitedMs: number): Promise<void> {
+    const handed: Array<{ file: string; taken: TakenFile }> = [];
+    for (const file of files) {
+      const st = await stat(file);
+      handed.push({ file, taken: { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, dev: st.dev } });
+    }
+    this.busy = this.opts.handleRun!(handed, run, waitedMs);
+    try {
+      await this.busy;
+    } finally {
+      await rmdir(this.workDir).catch(() => undefined);
+    }
+  }
+
   /** Re-stat candidates; hand the first complete one over when nothing is in progress. */
   private async pump(): Promise<void> {
     if (this.working || this.stopped) return;
     if ((this.opts.retryAfterMs?.() ?? 0) > 0) return;
     this.working = true;
     try {
-      const earlier = (await this.held())[0];
+      const held = await this.held();
+      const earlier = held[0];
       if (earlier) {
-        await this.hand(earlier.path);
+        const run = this.opts.handleRun && this.opts.runOf?.(earlier.name);
+        // Taken together (complete, or done waiting): handed over together again.
+        if (run) {
+          const files = held.filter((f) => this.opts.runOf!(f.name)?.key === run.key).map((f) => f.path);
+          // A crash between taking a run's files leaves the rest in the drop folder: they join it again.
+          for (const name of await readdir(this.opts.dir).catch(() => [] as string[])) {
+            if (isIgnoredName(name) || this.opts.runOf!(name)?.key !== run.key) continue;
+            const taken = await this.take(path.join(this.opts.dir, name));
+            this.candidates.delete(path.join(this.opts.dir, name));
+            if (taken) files.push(taken);
+          }
+          await this.handRun(files, run, 0);
+        } else {
+          await this.hand(earlier.path);
+        }
         return;
       }
       const now = Date.now();
@@ -243,7 +331,23 @@ export class Inbox {
           ready.push(entry);
         }
       }
-      const next = ready.sort(this.opts.order === 'name' ? byName : byArrival)[0];
+      ready.sort(this.opts.order === 'name' ? byName : byArrival);
+      const pick = this.pickRun(ready, now);
+      if (pick && pick !== 'wait' && !this.stopped) {
+        for (const f of pick.files) {
+          this.candidates.delete(f.path);
+          this.writing.delete(f.path);
+        }
+        this.waiting.delete(pick.run.key);
+        const taken: string[] = [];
+        for (const f of pick.files) {
+          const t = await this.take(f.path);
+          if (t) taken.push(t);
+        }
+        if (taken.length > 0) await this.handRun(taken, pick.run, pick.waitedMs);
+        return;
+      }
+      const next = pick === 'wait' ? undefined : ready[0];
       if (next && !this.stopped) {
         this.candidates.delete(next.path);
         this.writing.delete(next.path);

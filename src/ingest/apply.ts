@@ -60,22 +60,39 @@ export interface ApplyPart {
 }
 
 export async function applyFile(store: Store, name: string, parts: readonly ApplyPart[], opts: ApplyOptions): Promise<ApplyResult> {
-  const first = await applyOnce(store, name, parts, opts, parts.map(() => new Set()));
-  if (first.retry.every((r) => r.size === 0)) return first.result;
+  return (await applyRun(store, [{ name, parts, opts }]))[0]!;
+}
+
+/** One file of a run: its name, its record sections and its feed's options. */
+export interface ApplyUnit {
+  name: string;
+  parts: readonly ApplyPart[];
+  opts: ApplyOptions;
+}
+
+/**
+ * Applies the files of one export run in ONE transaction, in the order given (a header file before
+ * its line file, as the ERP wrote them): all of them are in, or none (a rejected file throws its
+ * FileRejected and the run is rolled back). Each file keeps its own options, mark and result; the
+ * first file's `signal` and `dryRun` hold for the run. A single file is a run of one (applyFile).
+ */
+export async function applyRun(store: Store, units: readonly ApplyUnit[]): Promise<ApplyResult[]> {
+  const first = await applyOnce(store, units, units.map((u) => u.parts.map(() => new Set())));
+  if (first.retry.every((file) => file.every((r) => r.size === 0))) return first.results;
   // skip-record: a document is skipped whole. Some records of these documents were applied before
-  // one of them failed, so the file is applied again (the first attempt was rolled back) without them.
-  const second = await applyOnce(store, name, parts, opts, first.retry);
+  // one of them failed, so the run is applied again (the first attempt was rolled back) without them.
+  const second = await applyOnce(store, units, first.retry);
   // The second attempt steps over the bad documents without mapping them: their errors are the first attempt's.
-  return { ...second.result, skipped: [...first.result.skipped, ...second.result.skipped] };
+  return second.results.map((r, i) => ({ ...r, skipped: [...first.results[i]!.skipped, ...r.skipped] }));
 }
 
-/** Per part: ids of documents that had a bad record in the first attempt, and of which some records were applied. */
+/** Per file and part: ids of documents that had a bad record in the first attempt, and of which some records were applied. */
 interface Attempt {
-  result: ApplyResult;
-  retry: Array<Set<string>>;
+  results: ApplyResult[];
+  retry: Array<Array<Set<string>>>;
 }
 
-/** What the parts of one attempt share: its transaction's mark, its result and the customers it made dirty. */
+/** What the parts of one file share in an attempt: its mark, its result and the customers it made dirty. */
 interface Shared {
   mark: number;
   result: ApplyResult;
@@ -83,32 +100,45 @@ interface Shared {
   dirty: Set<string>;
 }
 
-/** All parts of a file in ONE transaction: a rejected part rejects the file. */
-async function applyOnce(store: Store, name: string, parts: readonly ApplyPart[], opts: ApplyOptions, exclude: Array<Set<string>>): Promise<Attempt> {
-  const result: ApplyResult = { records: 0, upserted: 0, deleted: 0, dirty: 0, skipped: [] };
-  const dirty = new Set<string>();
-  const markDirty = (c: string) => {
-    if (!dirty.has(c)) {
-      dirty.add(c);
-      store.markDirty(c);
-    }
-  };
+/** All parts of all files in ONE transaction: a rejected part rejects the file, and the run. */
+async function applyOnce(store: Store, units: readonly ApplyUnit[], exclude: Array<Array<Set<string>>>): Promise<Attempt> {
+  const results: ApplyResult[] = units.map(() => ({ records: 0, upserted: 0, deleted: 0, dirty: 0, skipped: [] }));
+  /** Customers marked dirty in the store by this attempt (once each, whichever file touched them first). */
+  const marked = new Set<string>();
+  const common = units[0]?.opts;
   store.begin();
   let committed = false;
   try {
-    const shared: Shared = { mark: store.nextMark(), result, markDirty, dirty };
-    const retry: Array<Set<string>> = [];
-    for (const [i, part] of parts.entries()) retry.push(await applyPart(store, name, part, opts, exclude[i]!, shared));
-    if (retry.some((r, i) => r.size > exclude[i]!.size)) {
-      store.rollback();
-      return { result, retry };
+    const retry: Array<Array<Set<string>>> = [];
+    const dirtyOf: Array<Set<string>> = [];
+    for (const [u, unit] of units.entries()) {
+      const dirty = new Set<string>();
+      dirtyOf.push(dirty);
+      const markDirty = (c: string) => {
+        dirty.add(c);
+        if (!marked.has(c)) {
+          marked.add(c);
+          store.markDirty(c);
+        }
+      };
+      // Each file its own mark: "seen further up this file" and a full snapshot's "absent" stay per file.
+      const shared: Shared = { mark: store.nextMark(), result: results[u]!, markDirty, dirty };
+      const fileRetry: Array<Set<string>> = [];
+      for (const [i, part] of unit.parts.entries()) fileRetry.push(await applyPart(store, unit.name, part, unit.opts, exclude[u]![i]!, shared));
+      retry.push(fileRetry);
     }
-    result.dirty = dirty.size;
-    opts.beforeCommit?.(result);
-    if (opts.dryRun) store.rollback();
+    if (retry.some((file, u) => file.some((r, i) => r.size > exclude[u]![i]!.size))) {
+      store.rollback();
+      return { results, retry };
+    }
+    for (const [u, unit] of units.entries()) {
+      results[u]!.dirty = dirtyOf[u]!.size;
+      unit.opts.beforeCommit?.(results[u]!);
+    }
+    if (common?.dryRun) store.rollback();
     else store.commit();
     committed = true;
-    return { result, retry: parts.map(() => new Set()) };
+    return { results, retry: units.map((u) => u.parts.map(() => new Set())) };
   } finally {
     if (!committed && store.inTransaction) store.rollback();
   }

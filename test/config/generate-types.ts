@@ -33,6 +33,7 @@ const NAMES: Record<string, string> = {
   '/properties/pdfLinks': 'PdfLinksConfig',
   '/properties/pdfLinks/properties/secrets/items': 'ExternalSecretSource',
   '/properties/carriers/additionalProperties': 'CarrierConfig',
+  '/properties/runs/items': 'RunConfig',
   '/definitions/feed': 'FeedConfig',
   '/definitions/feed/properties/map': 'FeedMap',
   '/definitions/feed/properties/delete': 'ColumnValues',

@@ -78,11 +78,12 @@ export class LocalTarget implements Target {
   /** Writes to a temporary name beside the tree, then renames into place: readers never see half a file. */
   private async atomically(key: string, write: (tmp: string) => Promise<void>, again = true): Promise<void> {
     const file = this.pathOf(key);
-    await this.ensureDir(path.dirname(file));
-    await this.ensureDir(this.tmpDir);
     // pid first: check() removes what a dead process left; then this instance and a counter (no random bytes per file).
     const tmp = path.join(this.tmpDir, `${process.pid}.${this.instance}.${++this.seq}`);
     try {
+      // Inside the retry: a new folder under one that was made and then removed fails here, not in the write.
+      await this.ensureDir(path.dirname(file));
+      await this.ensureDir(this.tmpDir);
       await write(tmp);
       await renameCb(tmp, file);
     } catch (err) {
