@@ -53,7 +53,7 @@ function published(app: LocalApp): Map<string, Record<string, unknown>> {
 }
 
 async function ingestAll(feeds: Feed[], files: string[]): Promise<LocalApp> {
-  const app = sampleApp(tmpDir('vp-init-kinds'), { feeds });
+  const app = sampleApp(tmpDir('vp-init-kinds'), { feeds, runs: [] }); // the sample config's runs name its own feeds
   for (const f of files) {
     const r = await processFile(app, f, { move: false, reapply: true, publish: true });
     assert.equal(r.outcome, 'ingested', `${path.basename(f)}: ${r.errors.map((e) => e.message).join('\n')}`);
