@@ -102,16 +102,18 @@ export function proposeRuns(feeds: readonly TableFeed[]): { runs: RunProposal[];
       notes.push(`the files of ${members.map((f) => f.name).join(', ')} carry no common run id in their names: no run proposed for them (each file is applied alone); add a \`runs\` entry by hand if one export writes them together`);
       continue;
     }
-    const [id] = best;
+    const id = best[0];
     const chosen = members.filter((f) => idsOf(f).has(id));
+    // As the file names write it (R0042), not as compared.
+    const shown = chosen[0]!.files.map((n) => runIdOf(n)?.id).find((x) => x?.toLowerCase() === id)!;
     const names = chosen.flatMap((f) => f.files);
     const key = runKeyFor(names);
     if (!key) {
-      notes.push(`${chosen.map((f) => f.name).join(', ')} share run id ${id}, but their file names (${names.join(', ')}) have no one shape a \`key\` takes it from: no run proposed; write its \`key\` by hand`);
+      notes.push(`${chosen.map((f) => f.name).join(', ')} share run id ${shown}, but their file names (${names.join(', ')}) have no one shape a \`key\` takes it from: no run proposed; write its \`key\` by hand`);
       continue;
     }
     for (const f of members) {
-      if (!chosen.includes(f)) notes.push(`${f.name} has no file of run ${id} among the samples: left out of run ${family.name} (a run waits for a file of every member feed); add it to that run's \`feeds\` if every run writes one`);
+      if (!chosen.includes(f)) notes.push(`${f.name} has no file of run ${shown} among the samples: left out of run ${family.name} (a run waits for a file of every member feed); add it to that run's \`feeds\` if every run writes one`);
     }
     for (const f of chosen) inRun.add(f.name);
     const example = chosen.map((f) => f.files.find((n) => runIdOf(n)?.id.toLowerCase() === id)!);
@@ -119,7 +121,7 @@ export function proposeRuns(feeds: readonly TableFeed[]): { runs: RunProposal[];
     runs.push({
       settings: [
         ['name', { value: family.name, why: `${family.what} come from one export run: its files are applied in one transaction and published once` }],
-        ['feeds', { value: chosen.map((f) => f.name), why: `the feeds of kinds ${kinds}, whose files carry the same run id (${example.map((n) => runIdOf(n)!.id).filter((v, i, a) => a.indexOf(v) === i).join(', ')}: ${example.join(', ')})` }],
+        ['feeds', { value: chosen.map((f) => f.name), why: `the feeds of kinds ${kinds}, whose files carry the same run id (${shown}: ${example.join(', ')})` }],
         ['key', { value: key, why: `{run} is the run id in the file names, * the table's name${/\{run\}[-_. ]\*/.test(key) ? ' and what follows the id (FULL/DELTA) as *' : ''}: ${example[0]} is run ${runIdOf(example[0]!)!.id}` }],
         ['waitMs', { value: 600000, why: 'the default (10 minutes): how long a run waits for its missing files before they are quarantined together (VP_E_RUN_INCOMPLETE); set it to how long your ERP may take to write one run' }],
       ],
