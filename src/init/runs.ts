@@ -120,8 +120,8 @@ export function proposeRuns(feeds: readonly TableFeed[]): { runs: RunProposal[];
     const kinds = chosen.map((f) => f.kind).join(', ');
     runs.push({
       settings: [
-        ['name', { value: family.name, why: `${family.what} come from one export run: its files are applied in one transaction and published once` }],
-        ['feeds', { value: chosen.map((f) => f.name), why: `the feeds of kinds ${kinds}, whose files carry the same run id (${shown}: ${example.join(', ')})` }],
+        ['name', { value: family.name, why: `${family.what} come from one export run: its files are applied in one transaction and published once (if the ERP writes a marker file last, add \`marker\`)` }],
+        ['feeds', { value: chosen.map((f) => f.name), why: `the feeds of kinds ${kinds}, whose files carry the same run id (${shown}: ${example.join(', ')}); a run waits for a file of each, so leave out a table the ERP does not write on every run` }],
         ['key', { value: key, why: `{run} is the run id in the file names, * the table's name${/\{run\}[-_. ]\*/.test(key) ? ' and what follows the id (FULL/DELTA) as *' : ''}: ${example[0]} is run ${runIdOf(example[0]!)!.id}` }],
         ['waitMs', { value: 600000, why: 'the default (10 minutes): how long a run waits for its missing files before they are quarantined together (VP_E_RUN_INCOMPLETE); set it to how long your ERP may take to write one run' }],
       ],

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import iconv from 'iconv-lite';
+import picomatch from 'picomatch';
 import { parse } from 'yaml';
 import { inspectSample } from '../../src/cli/init.ts';
 import { parseConfig } from '../../src/config/load.ts';
@@ -228,4 +229,18 @@ test('init on tables without a common run id proposes no run (a NOTE says so); a
   assert.match(one.yaml, /^# vendre-pull init: a feed proposed from SalesHeader_R0042_FULL\.csv and 1 more file/);
   assert.equal((parse(one.yaml) as Record<string, unknown>).runs, undefined);
   assert.doesNotMatch(one.yaml, /runs|export run/);
+});
+
+test('init on the bundled Business Central exports proposes the runs the hand-written sample config has', async () => {
+  const dir = path.resolve('samples/exports');
+  const names = readdirSync(dir).filter((n) => /^(Sales|TableDeletions).*\.csv$/.test(n)).sort();
+  assert.ok(names.length >= 8, names.join(', '));
+  const r = await inspectSample(names.map((n) => path.join(dir, n)));
+  assert.deepEqual(r.check.errors, [], r.yaml);
+  const proposed = parse(r.yaml) as Doc;
+  const sample = parse(readFileSync('samples/vendre-pull.yaml', 'utf8')) as Doc;
+  // Feeds by the files they take (the proposal names its feeds after the tables, the sample config otherwise).
+  const by = (doc: Doc) => (doc.runs ?? []).map((run) => ({ key: run.key, files: names.filter((n) => run.feeds.some((f) => picomatch(doc.feeds.find((x) => x.name === f)!.pattern, { nocase: true })(n))) }));
+  assert.deepEqual(by(proposed), by(sample));
+  assert.equal(proposed.runs!.length, 3);
 });
