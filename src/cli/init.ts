@@ -1,5 +1,6 @@
 /**
- * `vendre-pull init SAMPLE_FILE`: proposes a feed for an export the merchant's ERP writes. Reads the
+ * `vendre-pull init SAMPLE_FILE…`: proposes a feed for an export the merchant's ERP writes (given the
+ * files of several tables, a feed per table and the export runs they make up). Reads the
  * head of the file (no config needed), detects encoding, CSV dialect or XML record/line elements,
  * then reads sample records with the real readers (so the field names are exactly what ingest will
  * see), matches the names against ERP vocabularies and the values against date and number formats,
@@ -239,10 +240,6 @@ async function learnFeed(files: string[], maxRecords: number): Promise<FeedResul
   if (raws.length === 0) throw new UsageError(`${label}: no records found to learn from`, 'usage-file');
   const mixed = support.feedKeys.includes('sections') ? mixedRecordTypes(sample) : undefined;
   const proposal = mixed ? proposeTypedSections(sample, mixed, support) : propose(sample, support);
-  if (files.length > 1) {
-    const patterns = new Set(files.map((f) => patternFor(path.basename(f))));
-    if (patterns.size > 1) proposal.notes.push(`the files' names give different patterns (${[...patterns].join(', ')}): the first is proposed; widen it to take them all`);
-  }
   const yaml = proposalYaml(proposal, { file: label, records: raws.length });
   let check = checkProposal(yaml, raws, name);
   if (mixed) {
