@@ -1,5 +1,6 @@
 /**
- * `vendre-pull init SAMPLE_FILE`: proposes a feed for an export the merchant's ERP writes. Reads the
+ * `vendre-pull init SAMPLE_FILE…`: proposes a feed for an export the merchant's ERP writes (given the
+ * files of several tables, a feed per table and the export runs they make up). Reads the
  * head of the file (no config needed), detects encoding, CSV dialect or XML record/line elements,
  * then reads sample records with the real readers (so the field names are exactly what ingest will
  * see), matches the names against ERP vocabularies and the values against date and number formats,
@@ -17,10 +18,11 @@ import { HEADER_FIELDS, LINE_FIELDS, type FeedConfig } from '../config/types.ts'
 import { DataError, ErrorCodes, ExitCodes, UsageError } from '../errors.ts';
 import { detectDelimiter, detectHeader, splitRows } from '../init/csv.ts';
 import { detectEncoding, UnsupportedEncoding, xmlDeclaredEncoding } from '../init/encoding.ts';
-import { mixedRecordTypes, patternFor, propose, proposeSections, proposeTypedSections, type Sample, type SchemaSupport } from '../init/propose.ts';
+import { mixedRecordTypes, patternFor, propose, proposeSections, proposeTypedSections, type Proposal, type Sample, type SchemaSupport } from '../init/propose.ts';
 import { partsOf } from '../ingest/parts.ts';
 import { detectXmlStructure, NoXmlRecords, type XmlSection } from '../init/xml.ts';
-import { proposalYaml } from '../init/yaml.ts';
+import { proposeRuns, type TableFeed } from '../init/runs.ts';
+import { feedLines, proposalYaml, runLines } from '../init/yaml.ts';
 import { createMapper } from '../mapping/map.ts';
 import { readRecords, type RawRecord, type ReaderOptions } from '../readers/index.ts';
 
@@ -101,14 +103,110 @@ async function detectFile(file: string): Promise<{ sample: Sample; reader: Reade
   return { sample, reader };
 }
 
+/** One feed learnt from the sample files of one table, before it is printed. */
+interface FeedResult {
+  proposal: Proposal;
+  sample: Sample;
+  check: InitResult['check'];
+  /** The files, for the header line (`X.csv and 1 more file`). */
+  label: string;
+  records: number;
+  /** What went wrong while sampling (NOTE lines after the feed). */
+  problems: string[];
+  files: string[];
+}
+
+/** A single feed's output as before runs: the proposal, the sampling notes, the check. */
+function feedYaml(r: FeedResult): string {
+  let yaml = proposalYaml(r.proposal, { file: r.label, records: r.records });
+  for (const p of r.problems) yaml += `# NOTE: while sampling: ${p}\n`;
+  return yaml + checkLine(r.check);
+}
+
 /**
- * Proposes one feed from one or more sample files of it (a table's FULL and DELTA files, two runs):
- * the dialect is the first file's, the records and field names are all files' together (an element
- * or a record kind one file lacks, another may have), and the check maps every file's records.
+ * Proposes feeds from sample files. The files of one table (one pattern: a table's FULL and DELTA
+ * files, two runs) give one feed; the files of several tables (SalesHeader_R0042_FULL.csv,
+ * SalesLine_R0042_FULL.csv, …) one feed per table, and the export runs they make up (`runs`).
  */
 export async function inspectSample(fileOrFiles: string | readonly string[], maxRecords = 500): Promise<InitResult> {
   const files = typeof fileOrFiles === 'string' ? [fileOrFiles] : [...fileOrFiles];
   if (files.length === 0) throw new UsageError('init needs a sample file', 'usage-file');
+  const tables = new Map<string, string[]>();
+  for (const f of files) {
+    const pattern = patternFor(path.basename(f));
+    tables.set(pattern, [...(tables.get(pattern) ?? []), f]);
+  }
+  if (tables.size === 1) {
+    const r = await learnFeed(files, maxRecords);
+    return { yaml: feedYaml(r), sample: r.sample, check: r.check };
+  }
+  return inspectTables([...tables.values()], maxRecords);
+}
+
+/**
+ * The files of several tables: a feed each (named after its table, told apart if two names meet),
+ * then the runs of those feeds. The whole output is checked to load as a config.
+ */
+async function inspectTables(tables: string[][], maxRecords: number): Promise<InitResult> {
+  // One format: a run's tables are written by one export job (and CSV with XML is a mistake more often).
+  const formats: Array<{ name: string; format: string }> = [];
+  for (const t of tables) formats.push({ name: path.basename(t[0]!), format: (await detectFile(t[0]!)).sample.format });
+  const other = formats.find((f) => f.format !== formats[0]!.format);
+  if (other) throw new UsageError(`${other.name} is ${other.format.toUpperCase()}, ${formats[0]!.name} is ${formats[0]!.format.toUpperCase()}: give init the files of one feed, or the files of one export run`, 'usage-file');
+  const results: FeedResult[] = [];
+  const names = new Set<string>();
+  for (const t of tables) {
+    const r = await learnFeed(t, maxRecords);
+    const setting = r.proposal.settings.find(([k]) => k === 'name')![1];
+    let name = String(setting.value);
+    for (let i = 2; names.has(name); i++) name = `${setting.value}-${i}`;
+    if (name !== setting.value) setting.why += ` (-${name.split('-').pop()}: another table's name is the same)`;
+    setting.value = name;
+    names.add(name);
+    results.push(r);
+  }
+  const feeds: TableFeed[] = results.map((r) => ({
+    name: String(r.proposal.settings.find(([k]) => k === 'name')![1].value),
+    kind: r.proposal.sections ? undefined : String(r.proposal.settings.find(([k]) => k === 'kind')?.[1].value ?? ''),
+    files: r.files.map((f) => path.basename(f)),
+  }));
+  const { runs, notes } = proposeRuns(feeds);
+
+  const out: string[] = [];
+  const fileCount = tables.reduce((n, t) => n + t.length, 0);
+  out.push(`# vendre-pull init: ${results.length} feeds${runs.length ? ` and ${runs.length} export run${runs.length > 1 ? 's' : ''}` : ''} proposed from ${fileCount} files of ${tables.length} tables.`);
+  out.push('# Every value marked "guess" was inferred from the samples: check each one, then paste the items');
+  out.push('# under `feeds:` (and `runs:`) in vendre-pull.yaml and try them with `vendre-pull validate FILE`.');
+  for (const n of notes) out.push(`# NOTE: ${n}`);
+  out.push('feeds:');
+  const check: InitResult['check'] = { ok: 0, total: 0, errors: [] };
+  for (const [i, r] of results.entries()) {
+    out.push(`  # ${feeds[i]!.name}: a feed proposed from ${r.label} (${r.records} records sampled).`);
+    for (const n of r.proposal.notes) out.push(`  # NOTE: ${n}`);
+    out.push(...feedLines(r.proposal));
+    for (const p of r.problems) out.push(`  # NOTE: while sampling: ${p}`);
+    out.push(`  ${checkLine(r.check).trimEnd()}`);
+    check.ok += r.check.ok;
+    check.total += r.check.total;
+    check.errors.push(...r.check.errors.map((e) => `${feeds[i]!.name}: ${e}`));
+  }
+  if (runs.length) out.push('runs:', ...runLines(runs));
+  let yaml = `${out.join('\n')}\n`;
+  try {
+    parseConfig(yaml, path.join(os.tmpdir(), 'vendre-pull-init.yaml'));
+  } catch (err) {
+    check.errors.push(`the proposal is not a valid config yet: ${(err as Error).message}`);
+    yaml += `# CHECK: the proposal does not load as a config yet: ${(err as Error).message.replace(/\s+/g, ' ')}\n`;
+  }
+  return { yaml, sample: results[0]!.sample, check };
+}
+
+/**
+ * Learns one feed from one or more sample files of it (a table's FULL and DELTA files, two runs):
+ * the dialect is the first file's, the records and field names are all files' together (an element
+ * or a record kind one file lacks, another may have), and the check maps every file's records.
+ */
+async function learnFeed(files: string[], maxRecords: number): Promise<FeedResult> {
   const detected = [];
   for (const f of files) detected.push({ file: f, ...(await detectFile(f)) });
   const { sample, reader } = detected[0]!;
@@ -142,11 +240,7 @@ export async function inspectSample(fileOrFiles: string | readonly string[], max
   if (raws.length === 0) throw new UsageError(`${label}: no records found to learn from`, 'usage-file');
   const mixed = support.feedKeys.includes('sections') ? mixedRecordTypes(sample) : undefined;
   const proposal = mixed ? proposeTypedSections(sample, mixed, support) : propose(sample, support);
-  if (files.length > 1) {
-    const patterns = new Set(files.map((f) => patternFor(path.basename(f))));
-    if (patterns.size > 1) proposal.notes.push(`the files' names give different patterns (${[...patterns].join(', ')}): the first is proposed; widen it to take them all`);
-  }
-  let yaml = proposalYaml(proposal, { file: label, records: raws.length });
+  const yaml = proposalYaml(proposal, { file: label, records: raws.length });
   let check = checkProposal(yaml, raws, name);
   if (mixed) {
     // Sections by `when`: checked through the parts ingest applies the file as.
@@ -158,9 +252,7 @@ export async function inspectSample(fileOrFiles: string | readonly string[], max
       check.errors.push(...c.errors);
     }
   }
-  for (const p of problems) yaml += `# NOTE: while sampling: ${p}\n`;
-  yaml += checkLine(check);
-  return { yaml, sample, check };
+  return { proposal, sample, check, label, records: raws.length, problems, files };
 }
 
 function checkLine(check: InitResult['check']): string {
@@ -200,7 +292,7 @@ async function sampleRecords(file: string, reader: ReaderOptions, sample: Sample
  * are read at its own path and proposed as a feed of their own would be, then put together as one
  * feed with `sections`; the check maps every section's records as ingest would.
  */
-async function inspectSections(files: string[], sample: Sample, reader: ReaderOptions, maxRecords: number, label: string): Promise<InitResult> {
+async function inspectSections(files: string[], sample: Sample, reader: ReaderOptions, maxRecords: number, label: string): Promise<FeedResult> {
   const name = label;
   const samples: Sample[] = [];
   const empty: Array<{ recordPath: string; reason: string }> = [];
@@ -222,7 +314,7 @@ async function inspectSections(files: string[], sample: Sample, reader: ReaderOp
   }
   if (samples.length === 0) throw new UsageError(`${name}: no records found to learn from`, 'usage-file');
   const proposal = proposeSections(sample, samples, empty, schemaSupport());
-  let yaml = proposalYaml(proposal, { file: name, records: total });
+  const yaml = proposalYaml(proposal, { file: name, records: total });
   const check = { ok: 0, total: 0, errors: [] as string[] };
   for (const file of files) {
     const c = await checkSections(yaml, file, maxRecords);
@@ -230,9 +322,7 @@ async function inspectSections(files: string[], sample: Sample, reader: ReaderOp
     check.total += c.total;
     check.errors.push(...c.errors);
   }
-  for (const p of problems) yaml += `# NOTE: while sampling: ${p}\n`;
-  yaml += checkLine(check);
-  return { yaml, sample, check };
+  return { proposal, sample, check, label, records: total, problems, files };
 }
 
 /** Maps each section's records with the proposed feed, through the parts ingest applies a file as. */

@@ -79,7 +79,7 @@ const FIELD_ORDER = [
 ];
 
 /** FULL/DELTA (and the like) in a file name: a run writes each table as a full snapshot or a delta. */
-const RUN_KIND = /(?<=^|[-_. ])(full|delta|fullsync|full-sync|incr|incremental|diff|changes|snapshot|initial)(?=$|[-_. ])/i;
+export const RUN_KIND = /(?<=^|[-_. ])(full|delta|fullsync|full-sync|incr|incremental|diff|changes|snapshot|initial)(?=$|[-_. ])/i;
 
 /**
  * Why `mode: delta`. A table written as FULL and DELTA files is one feed (one pattern), and a feed

@@ -23,13 +23,29 @@ export function proposalYaml(p: Proposal, header: { file: string; records: numbe
   out.push('# under `feeds:` in vendre-pull.yaml and try it with `vendre-pull validate FILE`.');
   for (const n of p.notes) out.push(`# NOTE: ${n}`);
   out.push('feeds:');
+  out.push(...feedLines(p));
+  return `${out.join('\n')}\n`;
+}
+
+/** One proposed feed as an item of `feeds:` (its sections, if it has them). */
+export function feedLines(p: Proposal): string[] {
+  const out: string[] = [];
   item(out, p, 2, p.sections && (() => {
     for (const [i, sec] of (p.sections ?? []).entries()) {
       if (i === 0) out.push(`    sections:${comment(p.settings.find(([k]) => k === 'sections')![1])}`);
       item(out, sec, 6);
     }
   }));
-  return `${out.join('\n')}\n`;
+  return out;
+}
+
+/** Proposed export runs as the items of `runs:`. */
+export function runLines(runs: ReadonlyArray<Pick<SectionProposal, 'settings'>>): string[] {
+  const out: string[] = [];
+  for (const run of runs) {
+    run.settings.forEach(([key, s], i) => out.push(`${i === 0 ? '  - ' : '    '}${key}: ${scalar(s.value, key === 'key')}${comment(s)}`));
+  }
+  return out;
 }
 
 /** One list item (a feed, or a section of one) at `indent`: its settings, then its map. */
