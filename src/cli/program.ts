@@ -94,7 +94,7 @@ function program(): Command {
     .action((path: string, o: { query?: string; method?: string; url?: string; mode?: 'signed' | 'bearer'; timestamp?: number; showToken?: boolean }) =>
       set(Promise.resolve().then(() => signCommand(path, g(), o))));
   p.command('init')
-    .description('propose a feed for a sample export (or several files of one feed: FULL and DELTA, two runs): encoding, CSV dialect or XML elements, kind, formats and a column mapping, as commented YAML (no config needed)')
+    .description('propose feeds for sample exports (several files of one table, such as FULL and DELTA, give one feed; files of several tables give a feed each and a `runs` entry where their names share a run id): encoding, CSV dialect or XML elements, kind, formats and a column mapping, as commented YAML (no config needed)')
     .argument('<sample-files...>')
     .option('--records <n>', 'records to learn from (default 500)', (v) => {
       const n = Number(v);
