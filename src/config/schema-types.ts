@@ -295,7 +295,7 @@ export interface FeedConfig {
    */
   expectEveryMinutes?: number;
   /**
-   * orders/invoices/credit_invoices carry headers (and may carry line fields: the flat layout); *_lines carry lines joined on `id`; packages carry shipments (`id` the shipment's own number, `order_no` its order, `tracking_id`, `carrier`); deletions name documents to delete (see `deletes`).
+   * orders/invoices/credit_invoices carry headers (and may carry line fields: the flat layout); *_lines carry lines joined on `id`; packages carry shipments (`id` the shipment's own number, `order_no` its order, `tracking_id`, `carrier`); deletions name documents to delete (see `deletes`). customers carry billing addresses (`id` the customer number), delivery_addresses a customer's delivery addresses (`id` the address code, `customer_no` its customer), stock an article's stock per warehouse (`id` the article number); see README "Addresses and stock".
    */
   kind?:
     | 'orders'
@@ -305,7 +305,10 @@ export interface FeedConfig {
     | 'credit_invoices'
     | 'credit_invoice_lines'
     | 'packages'
-    | 'deletions';
+    | 'deletions'
+    | 'customers'
+    | 'delivery_addresses'
+    | 'stock';
   format: 'csv' | 'xml';
   encoding: 'utf-8' | 'windows-1252' | 'iso-8859-1';
   delimiter: string;
@@ -390,7 +393,7 @@ export interface FeedConfig {
    */
   sections?: {
     /**
-     * orders/invoices/credit_invoices carry headers (and may carry line fields: the flat layout); *_lines carry lines joined on `id`; packages carry shipments (`id` the shipment's own number, `order_no` its order, `tracking_id`, `carrier`); deletions name documents to delete (see `deletes`).
+     * orders/invoices/credit_invoices carry headers (and may carry line fields: the flat layout); *_lines carry lines joined on `id`; packages carry shipments (`id` the shipment's own number, `order_no` its order, `tracking_id`, `carrier`); deletions name documents to delete (see `deletes`). customers carry billing addresses (`id` the customer number), delivery_addresses a customer's delivery addresses (`id` the address code, `customer_no` its customer), stock an article's stock per warehouse (`id` the article number); see README "Addresses and stock".
      */
     kind:
       | 'orders'
@@ -400,7 +403,10 @@ export interface FeedConfig {
       | 'credit_invoices'
       | 'credit_invoice_lines'
       | 'packages'
-      | 'deletions';
+      | 'deletions'
+      | 'customers'
+      | 'delivery_addresses'
+      | 'stock';
     /**
      * XML: path of the record element, e.g. Orders/Order.
      */
@@ -522,6 +528,30 @@ export interface FeedConfig {
       'delivery.zipcode'?: string;
       'delivery.ziparea'?: string;
       'delivery.country'?: string;
+      /**
+       * kind customers: the code of the customer's default delivery address (Business Central: Ship-to Code); without it (or when no delivery address has that code) the billing address is the default.
+       */
+      default_delivery?: string;
+      /**
+       * kind stock: the warehouse (Business Central: Location Code; Lager). Without it each article has one stock row.
+       */
+      warehouse?: string;
+      /**
+       * kind stock: quantity on hand (Inventory; Saldo).
+       */
+      'stock.on_hand'?: string;
+      /**
+       * kind stock: quantity available to sell (Disponibelt); on hand when not mapped.
+       */
+      'stock.available'?: string;
+      /**
+       * kind stock: date of the next incoming delivery (Nästa inleverans).
+       */
+      'stock.incoming_date'?: string;
+      /**
+       * kind stock: quantity of the next incoming delivery.
+       */
+      'stock.incoming_quantity'?: string;
       'line.no'?: string;
       'line.model'?: string;
       'line.name'?: string;
@@ -617,6 +647,30 @@ export interface FeedMap {
   'delivery.zipcode'?: string;
   'delivery.ziparea'?: string;
   'delivery.country'?: string;
+  /**
+   * kind customers: the code of the customer's default delivery address (Business Central: Ship-to Code); without it (or when no delivery address has that code) the billing address is the default.
+   */
+  default_delivery?: string;
+  /**
+   * kind stock: the warehouse (Business Central: Location Code; Lager). Without it each article has one stock row.
+   */
+  warehouse?: string;
+  /**
+   * kind stock: quantity on hand (Inventory; Saldo).
+   */
+  'stock.on_hand'?: string;
+  /**
+   * kind stock: quantity available to sell (Disponibelt); on hand when not mapped.
+   */
+  'stock.available'?: string;
+  /**
+   * kind stock: date of the next incoming delivery (Nästa inleverans).
+   */
+  'stock.incoming_date'?: string;
+  /**
+   * kind stock: quantity of the next incoming delivery.
+   */
+  'stock.incoming_quantity'?: string;
   'line.no'?: string;
   'line.model'?: string;
   'line.name'?: string;
