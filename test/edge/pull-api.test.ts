@@ -203,3 +203,71 @@ test('published documents without index objects (before a rebuild): 503 asking f
     assert.deepEqual([r.cdn.status, json(r.cdn.body)], [r.serve.status, json(r.serve.body)], q);
   }
 });
+
+test('addresses and stock (issue 17): serve and the CDN path give the same answers, checked against the published objects', async () => {
+  const published = (key: string) => json(tree.get(key)!);
+  const envelope = new Set(['schema_version', 'type', 'article']);
+  // [name, path, query, what the answer must be]
+  type Want = { object: string } | { status: 400 | 404 } | { emptyAddresses: string } | { stock: string[] };
+  const cases: Array<[string, string, string, Want]> = [
+    ['addresses of a customer with documents', '/v1/addresses', `customer_no=${C}`, { object: `customers/${C}/addresses.json` }],
+    ['addresses at the static key', `/v1/customers/${C}/addresses.json`, '', { object: `customers/${C}/addresses.json` }],
+    ['addresses of a customer known only from the customer register', '/v1/addresses', 'customer_no=C20009', { object: 'customers/C20009/addresses.json' }],
+    ['addresses of a customer with documents but no address export', '/v1/addresses', 'customer_no=30001', { emptyAddresses: '30001' }],
+    ['addresses of a customer the ERP never exported', '/v1/addresses', 'customer_no=99999', { emptyAddresses: '99999' }],
+    ['addresses of an odd customer number', '/v1/addresses', 'customer_no=%C3%96%201%2F2', { emptyAddresses: 'Ö 1/2' }],
+    ['addresses without customer_no', '/v1/addresses', '', { status: 400 }],
+    ['addresses with an id', '/v1/addresses/1', `customer_no=${C}`, { status: 404 }],
+    ['addresses given customer_no twice', '/v1/addresses', `customer_no=${C}&customer_no=1`, { status: 400 }],
+    ['one article', '/v1/stock/HAV-6', '', { object: 'stock/HAV-6.json' }],
+    ['one article, Swedish export', '/v1/stock/RM-5000', 'customer_no=10003', { object: 'stock/RM-5000.json' }],
+    ['one unknown article', '/v1/stock/NO-SUCH', '', { status: 404 }],
+    ['one article with a slash in its number', '/v1/stock/A%2F1', '', { status: 404 }],
+    ['many articles, an unknown one among them', '/v1/stock', 'articles=HAV-6,NO-SUCH,RM-5000', { stock: ['HAV-6', 'NO-SUCH', 'RM-5000'] }],
+    ['many articles, spaces and a repeat', '/v1/stock', 'articles=TP-0800,%20MP-4420%20,TP-0800', { stock: ['TP-0800', 'MP-4420'] }],
+    ['one article as a list', '/v1/stock', 'articles=KB-BRY1', { stock: ['KB-BRY1'] }],
+    ['only unknown articles', '/v1/stock', 'articles=X1,X2', { stock: ['X1', 'X2'] }],
+    ['200 articles (the maximum)', '/v1/stock', `articles=${Array.from({ length: 200 }, (_, i) => (i === 7 ? 'HAV-6' : `N${i}`)).join(',')}`, { stock: Array.from({ length: 200 }, (_, i) => (i === 7 ? 'HAV-6' : `N${i}`)) }],
+    ['201 articles', '/v1/stock', `articles=${Array.from({ length: 201 }, (_, i) => `N${i}`).join(',')}`, { status: 400 }],
+    ['no articles parameter', '/v1/stock', 'customer_no=10003', { status: 400 }],
+    ['an empty articles parameter', '/v1/stock', 'articles=', { status: 400 }],
+    ['an empty entry', '/v1/stock', 'articles=HAV-6,,RM-5000', { status: 400 }],
+    ['articles given twice', '/v1/stock', 'articles=HAV-6&articles=RM-5000', { status: 400 }],
+    ['stock as a folder of the customer layout', `/v1/customers/${C}/stock/HAV-6.json`, '', { status: 404 }],
+  ];
+  for (const [name, p, q, want] of cases) {
+    const r = await both(p, q);
+    assert.equal(r.cdn.status, r.serve.status, `${name}: same status`);
+    assert.deepEqual(json(r.cdn.body), json(r.serve.body), `${name}: same body`);
+    const body = json(r.serve.body);
+    if ('status' in want) {
+      assert.equal(r.serve.status, want.status, `${name}: ${r.serve.body}`);
+      assert.deepEqual(Object.keys(body), ['error', 'message'], name);
+    } else if ('object' in want) {
+      assert.equal(r.serve.status, 200, name);
+      assert.equal(r.cdn.via, 's3', `${name}: one object at the edge`);
+      assert.deepEqual(body, published(want.object), name);
+    } else if ('emptyAddresses' in want) {
+      assert.equal(tree.has(`customers/${want.emptyAddresses}/addresses.json`), false, name);
+      assert.deepEqual([r.serve.status, body], [200, { schema_version: 1, type: 'addresses', customer_no: want.emptyAddresses, total: 0, items: [] }], name);
+    } else {
+      assert.equal(r.serve.status, 200, `${name}: ${r.serve.body}`);
+      assert.equal(r.cdn.via, 'compute', name);
+      const items = body.items as Array<Record<string, unknown>>;
+      assert.deepEqual(items.map((i) => i.article), want.stock, name);
+      let found = 0;
+      for (const item of items) {
+        const doc = tree.get(`stock/${item.article as string}.json`);
+        if (!doc) {
+          assert.deepEqual(item, { article: item.article, found: false }, name);
+          continue;
+        }
+        found++;
+        const expected: Record<string, unknown> = { article: item.article, found: true };
+        for (const [k, v] of Object.entries(json(doc))) if (!envelope.has(k)) expected[k] = v;
+        assert.deepEqual(item, expected, name);
+      }
+      assert.deepEqual([body.type, body.total, body.found], ['stock-list', want.stock.length, found], name);
+    }
+  }
+});

@@ -64,7 +64,6 @@ export async function answerMissing(key: string, read: ReadJson, settings: Compu
   // Addresses are published for the customers a customers or delivery address export names: any
   // other customer has none yet, an empty list (as for lists: "never exported" is "none yet").
   if (k.type === 'addresses') return { status: 200, body: { schema_version: SCHEMA_VERSION, type: 'addresses', customer_no: k.customerNo, total: 0, items: [] } };
-  if (k.type === 'stock') return { status: 404, body: { error: 'not_found', message: 'no stock for this article' } };
   if (k.type === 'backorders') {
     if ((await read(indexManifestKey(k.customerNo))) !== undefined) return NOT_FOUND;
     return { status: 200, body: { schema_version: SCHEMA_VERSION, type: 'backorders', customer_no: k.customerNo, total: 0, items: [] } };
