@@ -48,7 +48,7 @@ export async function answerStock(query: readonly QueryPair[], read: ReadJson): 
   let found = 0;
   const items = articles.map((article, i) => {
     const d = docs[i];
-    if (!d) return { article, found: false };
+    if (!d || typeof d !== 'object') return { article, found: false };
     found++;
     // The published document's fields, less its envelope.
     const item: Record<string, unknown> = { article, found: true };
