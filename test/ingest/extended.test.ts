@@ -5,6 +5,7 @@ import path from 'node:path';
 import { processFile } from '../../src/ingest/process.ts';
 import { renderAddresses, renderStock } from '../../src/render/extended.ts';
 import { createValidator } from '../../src/render/validate.ts';
+import type { EntityRow } from '../../src/store/db.ts';
 import { configIn, appIn, tmpDir, writeBytes } from '../helpers.ts';
 
 /** Issue 17: customer registers, delivery addresses and stock, in the shapes Business Central and Swedish ERPs export. */
@@ -188,7 +189,7 @@ test('stock under skip-record: a bad row is skipped and its article kept in a fu
 
 test('render is pure: the same entities give the same bytes, whatever order they come in', () => {
   const src = { file: 'x.csv', line: 2 };
-  const rows = [
+  const rows: EntityRow[] = [
     { id: '["A1","N"]', body: { warehouse: 'N', on_hand: '1', available: '1', incoming_date: '2025-12-02', incoming_quantity: '2' }, source: src },
     { id: '["A1","H"]', body: { warehouse: 'H', on_hand: '2.5', available: '2' }, source: src },
   ];
