@@ -9,7 +9,7 @@ import type { DataErrorContext } from '../errors.ts';
 import { isIgnoredName } from '../inbox/names.ts';
 import { serialize, sha256 } from '../publish/plan.ts';
 import { renderCustomer, type RenderedDocument } from '../render/documents.ts';
-import { renderAddresses } from '../render/extended.ts';
+import { renderAddresses, withCustomerRecord } from '../render/extended.ts';
 import type { FileRow } from '../store/db.ts';
 
 export interface FeedOverview {
@@ -128,8 +128,9 @@ export interface CustomerView {
  * published), with each key's publish state from the manifest and the outbox.
  */
 export function customerView(app: App, customerNo: string): CustomerView | undefined {
-  const docs = app.store.customerDocs(customerNo);
-  const addresses = renderAddresses(customerNo, app.store.entitiesOf('customer', customerNo)[0], app.store.entitiesOf('delivery', customerNo));
+  const customer = app.store.entitiesOf('customer', customerNo)[0];
+  const docs = withCustomerRecord(app.store.customerDocs(customerNo), customer);
+  const addresses = renderAddresses(customerNo, customer, app.store.entitiesOf('delivery', customerNo));
   if (docs.length === 0 && !addresses) return undefined;
   const { render } = app.publishContext();
   const documents = renderCustomer(customerNo, docs, render).documents;

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { CATALOGUE, ErrorCodes } from '../errors.ts';
 import type { Store } from '../store/db.ts';
 import { renderCustomer, type RenderedCustomer, type RenderOptions } from '../render/documents.ts';
-import { renderAddresses, renderStock } from '../render/extended.ts';
+import { renderAddresses, renderStock, withCustomerRecord } from '../render/extended.ts';
 import { articleOfOwner } from '../model.ts';
 import { renderIndexes } from '../render/indexes.ts';
 import type { DocumentValidator } from '../render/validate.ts';
@@ -120,8 +120,9 @@ function renderOwner(store: Store, owner: string, opts: RenderOptions): Rendered
     const stock = renderStock(article, store.entitiesOf('stock', owner));
     return { documents: stock ? [stock] : [], files: [] };
   }
-  const rendered = renderCustomer(owner, store.customerDocs(owner), opts);
-  const addresses = renderAddresses(owner, store.entitiesOf('customer', owner)[0], store.entitiesOf('delivery', owner));
+  const customer = store.entitiesOf('customer', owner)[0];
+  const rendered = renderCustomer(owner, withCustomerRecord(store.customerDocs(owner), customer), opts);
+  const addresses = renderAddresses(owner, customer, store.entitiesOf('delivery', owner));
   if (addresses) rendered.documents.push(addresses);
   return rendered;
 }

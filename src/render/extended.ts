@@ -1,4 +1,5 @@
-import type { EntityRow } from '../store/db.ts';
+import type { Address } from '../model.ts';
+import type { EntityRow, StoredDoc } from '../store/db.ts';
 import { add, compare } from '../mapping/money.ts';
 import { addressesKey, stockKey } from '../layout/keys.ts';
 import { SCHEMA_VERSION, type RenderedDocument } from './documents.ts';
@@ -72,4 +73,24 @@ export function renderStock(article: string, rows: readonly EntityRow[]): Render
     warehouses,
   };
   return { key: stockKey(article), type: 'stock', body, source: sorted[0]!.source };
+}
+
+const CUSTOMER_FIELDS = ['company', 'reference', 'address', 'address2', 'zipcode', 'ziparea', 'country', 'country_iso'] as const;
+
+/**
+ * Documents whose own export carries no customer address (only the customer number) take the
+ * billing address of the customer register: `customer{}` is then what the register says. A
+ * document with any customer field of its own keeps exactly what its export says, so documents
+ * of exports that carry the address keep their bytes. Pure.
+ */
+export function withCustomerRecord(docs: StoredDoc[], customer: EntityRow | undefined): StoredDoc[] {
+  if (!customer) return docs;
+  const filled: Address = {};
+  for (const f of CUSTOMER_FIELDS) if (customer.body[f] !== undefined) filled[f] = customer.body[f];
+  if (Object.keys(filled).length === 0) return docs;
+  return docs.map((d) => {
+    const own = d.header.customer ?? {};
+    if (CUSTOMER_FIELDS.some((f) => own[f] !== undefined)) return d;
+    return { ...d, header: { ...d.header, customer: { ...filled, no: own.no ?? d.customer_no } } };
+  });
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { processFile } from '../../src/ingest/process.ts';
-import { renderAddresses, renderStock } from '../../src/render/extended.ts';
+import { renderAddresses, renderStock, withCustomerRecord } from '../../src/render/extended.ts';
 import { createValidator } from '../../src/render/validate.ts';
 import type { EntityRow } from '../../src/store/db.ts';
 import { configIn, appIn, tmpDir, writeBytes } from '../helpers.ts';
@@ -214,4 +214,23 @@ test('config: the new kinds name their own fields only', () => {
   assert.throws(() => configIn(dir, feed('stock', '{ id: A, stock.on_hand: B, line.quantity: C }')), /line fields/);
   assert.throws(() => configIn(dir, feed('orders', '{ id: A, customer_no: B, date: C, warehouse: D }')), /applies to kinds customers, delivery_addresses and stock only/);
   assert.doesNotThrow(() => configIn(dir, feed('customers', '{ id: A, customer.company: B, default_delivery: C }')));
+});
+
+test('the customer register fills customer{} of documents whose export has no customer address, and only those', async () => {
+  const t = setup();
+  await t.ingest('SalesHeader_1.csv', 'No.,Sell-to Customer No.,Order Date,Item,Quantity,Unit Price\nS-1,C1,2025-03-01,A,1,10\n');
+  assert.deepEqual(t.read('customers/C1/orders/S-1.json').customer, { company: null, no: 'C1', reference: null, address: null, address2: null, zipcode: null, ziparea: null, country: null, country_iso: null });
+  const r = await t.ingest('Customer_1.csv', `${CUST}\nC1,Kafé Centrum AB,Storgatan 1,,111 22,Stockholm,SE,Anna,\n`);
+  assert.ok((r.publish?.written ?? 0) >= 2, 'the order and the addresses are written');
+  assert.deepEqual(t.read('customers/C1/orders/S-1.json').customer, { company: 'Kafé Centrum AB', no: 'C1', reference: 'Anna', address: 'Storgatan 1', address2: null, zipcode: '111 22', ziparea: 'Stockholm', country: 'Sverige', country_iso: 'SWE' });
+  // The list pages do not carry customer{}: they are unchanged.
+  assert.deepEqual(t.read('customers/C1/orders/pages/1.json').items.map((i: any) => i.id), ['S-1']);
+  t.app.close();
+
+  // A document with an address of its own keeps it (pure).
+  const src = { file: 'x.csv', line: 2, record: 1 };
+  const doc = { kind: 'order' as const, id: 'S-2', customer_no: 'C1', header: { id: 'S-2', customer_no: 'C1', date: '2025-01-01', currency: 'SEK', customer: { no: 'C1', ziparea: 'Lund' }, delivery: {} }, lines: [], source: src };
+  const reg = { id: 'C1', body: { no: 'C1', company: 'Kafé Centrum AB', ziparea: 'Stockholm' }, source: src };
+  assert.equal(withCustomerRecord([doc], reg)[0], doc);
+  assert.equal(withCustomerRecord([doc], undefined)[0], doc);
 });
