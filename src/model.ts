@@ -7,7 +7,7 @@
 export type DocKind = 'order' | 'invoice' | 'credit';
 export type FeedKind =
   | 'orders' | 'order_lines' | 'invoices' | 'invoice_lines' | 'credit_invoices' | 'credit_invoice_lines' | 'packages' | 'deletions'
-  | 'customers' | 'delivery_addresses' | 'stock';
+  | 'customers' | 'delivery_addresses' | 'stock' | 'prices';
 /** What a record of a feed is about: a document, a shipment (package) joined to its order, or an entity (customer, delivery address, stock row). */
 export type RecordKind = DocKind | 'package' | 'entity';
 
@@ -15,7 +15,7 @@ export type RecordKind = DocKind | 'package' | 'entity';
  * Records that are not documents and are published as their own objects (src/render/extended.ts):
  * a customer's billing address, its delivery addresses, an article's stock in one warehouse.
  */
-export type EntityKind = 'customer' | 'delivery' | 'stock';
+export type EntityKind = 'customer' | 'delivery' | 'stock' | 'price';
 
 export interface Entity {
   kind: EntityKind;
@@ -29,7 +29,7 @@ export interface Entity {
 
 /** The entity kind a feed writes, if it writes entities. */
 export function entityKindOf(feed: FeedKind): EntityKind | undefined {
-  return feed === 'customers' ? 'customer' : feed === 'delivery_addresses' ? 'delivery' : feed === 'stock' ? 'stock' : undefined;
+  return feed === 'customers' ? 'customer' : feed === 'delivery_addresses' ? 'delivery' : feed === 'stock' ? 'stock' : feed === 'prices' ? 'price' : undefined;
 }
 
 /**
@@ -46,6 +46,17 @@ export function stockOwner(article: string): string {
 /** The article a stock owner stands for; undefined for a customer number. */
 export function articleOfOwner(owner: string): string | undefined {
   return owner.startsWith(STOCK_OWNER_PREFIX) ? owner.slice(STOCK_OWNER_PREFIX.length) : undefined;
+}
+
+/** An article's prices are published per article too (every price list's rows for it), owned like stock. */
+export const PRICE_OWNER_PREFIX = '\u001fprice:';
+
+export function priceOwner(article: string): string {
+  return PRICE_OWNER_PREFIX + article;
+}
+
+export function articleOfPriceOwner(owner: string): string | undefined {
+  return owner.startsWith(PRICE_OWNER_PREFIX) ? owner.slice(PRICE_OWNER_PREFIX.length) : undefined;
 }
 
 /** Where a record came from, so every error and every published document can point back to it. */

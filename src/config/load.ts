@@ -209,7 +209,7 @@ function checkSemantics(cfg: Config, doc: Document, lc: LineCounter, file: strin
       for (const f of ['order_no', 'tracking_id'] as const) if (!feed.map[f]) fail(at('map'), `needs \`${f}\` for kind packages (\`id\` is the shipment's own number)`);
       if (hasLineFields) fail(at('map'), 'maps line fields; a packages feed carries shipments only');
     } else if (entityKindOf(feed.kind) !== undefined) {
-      const needs = feed.kind === 'delivery_addresses' ? (['customer_no'] as const) : feed.kind === 'stock' ? (['stock.on_hand'] as const) : ([] as const);
+      const needs = feed.kind === 'delivery_addresses' ? (['customer_no'] as const) : feed.kind === 'stock' ? (['stock.on_hand'] as const) : feed.kind === 'prices' ? (['price.amount'] as const) : ([] as const);
       for (const f of needs) if (!feed.map[f]) fail(at('map'), `needs \`${f}\` for kind ${feed.kind}`);
       if (hasLineFields) fail(at('map'), `maps line fields; a ${feed.kind} feed carries no document lines`);
       const foreign = (Object.keys(feed.map) as Array<keyof typeof feed.map>).filter((f) => !entityFieldAllowed(feed.kind, f));
@@ -224,7 +224,7 @@ function checkSemantics(cfg: Config, doc: Document, lc: LineCounter, file: strin
     }
     if (entityKindOf(feed.kind) === undefined) {
       const entityOnly = ENTITY_FIELDS.filter((f) => feed.map[f] !== undefined);
-      if (entityOnly.length) fail(at('map', entityOnly[0]!), 'applies to kinds customers, delivery_addresses and stock only');
+      if (entityOnly.length) fail(at('map', entityOnly[0]!), 'applies to kinds customers, delivery_addresses, stock and prices only');
     }
     if (feed.deletes && feed.kind !== 'deletions') fail(at('deletes'), 'applies to kind deletions only (other feeds delete with `delete`)');
     if (feed.charges && !hasLineFields) fail(at('charges'), 'applies to feeds with line fields (`line.*` in map)');

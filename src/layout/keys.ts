@@ -104,9 +104,22 @@ export function indexKey(customerNo: string, list: IndexedList, year: number): s
   return `${customerPrefix(customerNo)}${list}/index/${year}.json`;
 }
 
-/** True for an index object's key (indexManifestKey, indexKey). */
+/**
+ * The compute path's price objects, never served as they are (an article's rows name every
+ * customer with a price of its own): `prices/{article}.json`, every price list's rows for one
+ * article, and `customers/{c}/pricing.json`, the customer's price group.
+ */
+export function pricesKey(article: string): string {
+  return `prices/${encodeSegment(article)}.json`;
+}
+
+export function pricingKey(customerNo: string): string {
+  return `${customerPrefix(customerNo)}pricing.json`;
+}
+
+/** True for an index object's key (indexManifestKey, indexKey, pricesKey, pricingKey). */
 export function isIndexKey(key: string): boolean {
-  return /^customers\/[^/]+\/(?:index\.json|(?:orders|invoices)\/index\/\d{4}\.json)$/.test(key);
+  return /^(?:customers\/[^/]+\/(?:index\.json|pricing\.json|(?:orders|invoices)\/index\/\d{4}\.json)|prices\/[^/]+\.json)$/.test(key);
 }
 
 /** Parses a key back into its parts; undefined for anything outside the layout. */

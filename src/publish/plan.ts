@@ -3,8 +3,8 @@ import type { Logger } from 'pino';
 import { CATALOGUE, ErrorCodes } from '../errors.ts';
 import type { Store } from '../store/db.ts';
 import { renderCustomer, type RenderedCustomer, type RenderOptions } from '../render/documents.ts';
-import { renderAddresses, renderStock, withCustomerRecord } from '../render/extended.ts';
-import { articleOfOwner } from '../model.ts';
+import { renderAddresses, renderPrices, renderPricing, renderStock, withCustomerRecord } from '../render/extended.ts';
+import { articleOfOwner, articleOfPriceOwner } from '../model.ts';
 import { renderIndexes } from '../render/indexes.ts';
 import type { DocumentValidator } from '../render/validate.ts';
 
@@ -120,10 +120,17 @@ function renderOwner(store: Store, owner: string, opts: RenderOptions): Rendered
     const stock = renderStock(article, store.entitiesOf('stock', owner));
     return { documents: stock ? [stock] : [], files: [] };
   }
+  const priced = articleOfPriceOwner(owner);
+  if (priced !== undefined) {
+    const prices = renderPrices(priced, store.entitiesOf('price', owner));
+    return { documents: prices ? [prices] : [], files: [] };
+  }
   const customer = store.entitiesOf('customer', owner)[0];
   const rendered = renderCustomer(owner, withCustomerRecord(store.customerDocs(owner), customer), opts);
   const addresses = renderAddresses(owner, customer, store.entitiesOf('delivery', owner));
   if (addresses) rendered.documents.push(addresses);
+  const pricing = renderPricing(owner, customer);
+  if (pricing) rendered.documents.push(pricing);
   return rendered;
 }
 

@@ -1,7 +1,7 @@
 import type { Address } from '../model.ts';
 import type { EntityRow, StoredDoc } from '../store/db.ts';
 import { add, compare } from '../mapping/money.ts';
-import { addressesKey, stockKey } from '../layout/keys.ts';
+import { addressesKey, pricesKey, pricingKey, stockKey } from '../layout/keys.ts';
 import { SCHEMA_VERSION, type RenderedDocument } from './documents.ts';
 
 /**
@@ -93,4 +93,27 @@ export function withCustomerRecord(docs: StoredDoc[], customer: EntityRow | unde
     if (CUSTOMER_FIELDS.some((f) => own[f] !== undefined)) return d;
     return { ...d, header: { ...d.header, customer: { ...filled, no: own.no ?? d.customer_no } } };
   });
+}
+
+/**
+ * `prices/{article}.json`: every price list's rows for one article (list prices, price groups',
+ * customers' own), in a fixed order; the compute path resolves a customer's price from it
+ * (src/edge/compute/prices.ts). Published price lists, not customers × articles. Undefined when the
+ * article has no price rows.
+ */
+export function renderPrices(article: string, rows: readonly EntityRow[]): RenderedDocument | undefined {
+  if (rows.length === 0) return undefined;
+  const items = rows.map((r) => {
+    const b = r.body;
+    return { type: b.type, code: b.code ?? null, currency: b.currency, min_quantity: b.min_quantity, price: b.price, valid_from: b.valid_from ?? null, valid_to: b.valid_to ?? null };
+  });
+  const body = { schema_version: SCHEMA_VERSION, type: 'prices', article, rows: items };
+  return { key: pricesKey(article), type: 'prices', body, source: rows[0]!.source };
+}
+
+/** `customers/{c}/pricing.json`: the customer's price group, for the compute path; undefined without one. */
+export function renderPricing(customerNo: string, customer: EntityRow | undefined): RenderedDocument | undefined {
+  const group = customer?.body.price_group;
+  if (group === undefined) return undefined;
+  return { key: pricingKey(customerNo), type: 'pricing', body: { schema_version: SCHEMA_VERSION, type: 'pricing', customer_no: customerNo, price_group: group }, source: customer!.source };
 }

@@ -40,6 +40,8 @@ export interface StatusCounts {
     addresses: number;
     /** stock/{article}.json */
     stock: number;
+    /** The compute path's price objects: prices/{article}.json and customers/{c}/pricing.json. */
+    prices: number;
     /** Keys outside the layout (none, unless the manifest was edited by hand). */
     other: number;
   };
@@ -133,6 +135,7 @@ export function Queries<B extends Part<StoreBase & { outboxDepth(): number }>>(B
            WHEN key GLOB 'customers/*/backorders.json' THEN 'backorders'
            WHEN key GLOB 'customers/*/addresses.json' AND key NOT GLOB 'customers/*/*/*' THEN 'addresses'
            WHEN key GLOB 'stock/*.json' AND key NOT GLOB 'stock/*/*' THEN 'stock'
+           WHEN (key GLOB 'prices/*.json' AND key NOT GLOB 'prices/*/*') OR (key GLOB 'customers/*/pricing.json' AND key NOT GLOB 'customers/*/*/*') THEN 'prices'
            WHEN key GLOB 'customers/*/orders/*pages/*' THEN 'order_lists'
            WHEN key GLOB 'customers/*/invoices/*pages/*' THEN 'invoice_lists'
            WHEN key GLOB 'customers/*/credit-invoices/*pages/*' THEN 'credit_lists'
@@ -159,6 +162,7 @@ export function Queries<B extends Part<StoreBase & { outboxDepth(): number }>>(B
         indexes: get('indexes'),
         addresses: get('addresses'),
         stock: get('stock'),
+        prices: get('prices'),
         other: get('other'),
       };
     }

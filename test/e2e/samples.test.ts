@@ -39,7 +39,7 @@ test('the bundled samples publish valid documents with the Pull API fields, and 
   }
   const files = walk(app.target.root);
   const validate = createValidator();
-  const seen = { order: 0, invoice: 0, credit: 0, 'order-list': 0, 'invoice-list': 0, 'credit-list': 0, backorders: 0, addresses: 0, stock: 0, pdf: 0 };
+  const seen = { order: 0, invoice: 0, credit: 0, 'order-list': 0, 'invoice-list': 0, 'credit-list': 0, backorders: 0, addresses: 0, stock: 0, prices: 0, pricing: 0, pdf: 0 };
   const customers = new Set<string>();
   const dialects = { se: new Set<string>(), bc: new Set<string>() };
   let invoiceYears = 0;

@@ -127,8 +127,13 @@ valid('query addresses', '/v1/addresses', `customer_no=${C}&lang=sv`, `customers
 valid('query stock of one article', '/v1/stock/HAV-6', '', 'stock/HAV-6.json');
 valid('query stock of one article, customer_no ignored', '/v1/stock/RM-5000', `customer_no=${C}`, 'stock/RM-5000.json');
 valid('query stock of an article with space, slash and å', '/v1/stock/%C3%85%201%2F2', '', 'stock/~C3~85~201~2F2.json');
-computed('query stock of many articles', '/v1/stock', `customer_no=${C}&articles=HAV-6,RM-5000&page=2`, 'stock?articles=HAV-6%2CRM-5000');
+computed('query stock of many articles', '/v1/stock', `customer_no=${C}&articles=HAV-6,RM-5000&page=2`, `stock?articles=HAV-6%2CRM-5000&customer_no=${C}`);
+computed('query prices of many articles', '/v1/prices', `quantity=2&customer_no=${C}&articles=HAV-6,RM-5000&page=2&from=2025-01-01&lang=sv`, `prices?articles=HAV-6%2CRM-5000&customer_no=${C}&quantity=2`);
+computed('query the price of one article', '/v1/prices/HAV-6', `customer_no=${C}&date=2025-12-04&currency=SEK`, `prices?article=HAV-6&currency=SEK&customer_no=${C}&date=2025-12-04`);
+computed('query prices, quantity 0 (the compute path refuses it)', '/v1/prices', `customer_no=${C}&articles=A&quantity=0`, `prices?articles=A&customer_no=${C}&quantity=0`, 400);
 computed('query stock, an empty entry (the compute path refuses it)', '/v1/stock', 'articles=A,,B', 'stock?articles=A%2C%2CB', 400);
+computed('query stock without articles (the compute path refuses it)', '/v1/stock', `customer_no=${C}`, `stock?customer_no=${C}`, 400);
+computed('query stock with an empty articles (the compute path refuses it)', '/v1/stock', 'articles=', 'stock?articles=', 400);
 valid('query customer number with a space (+)', '/v1/orders', 'customer_no=AB+12', 'customers/AB~2012/orders/pages/1.json');
 valid('query customer number percent-encoded', '/v1/orders', 'customer_no=%31%30%30%30%33', `customers/${C}/orders/pages/1.json`);
 VALID.push(c('old token during rotation', 'GET', `/v1/customers/${C}/orders/pages/1.json`, '', bearer(TOKENS[0]), { key: `customers/${C}/orders/pages/1.json` }));
@@ -368,6 +373,10 @@ const ATTACK_PATHS: Array<[string, string, string, 400 | 404]> = [
   ['stock under a customer', `/v1/customers/${C}/stock/HAV-6.json`, '', 404],
   ['stock with two segments', '/v1/stock/HAV-6/MAIN', '', 404],
   ['stock with a trailing slash', '/v1/stock/', 'articles=HAV-6', 404],
+  ['prices with two segments', '/v1/prices/HAV-6/SEK', `customer_no=${C}`, 404],
+  ['prices under a customer', `/v1/customers/${C}/prices/HAV-6.json`, '', 404],
+  ['a customer\'s pricing object', `/v1/customers/${C}/pricing.json`, '', 404],
+  ['a price object', '/v1/customers/prices/HAV-6.json', '', 404],
   ['query list with trailing slash', '/v1/orders/', `customer_no=${C}`, 404],
   ['query document with two segments', '/v1/orders/100077/lines', `customer_no=${C}`, 404],
   ['query list, dot-dot', '/v1/orders/../customers', `customer_no=${C}`, 404],
@@ -422,10 +431,10 @@ const BAD_QUERIES: Array<[string, string, string, string?]> = [
   ['document id overlong', `/v1/orders/${'x'.repeat(300)}`, `customer_no=${C}`],
   ['backorders without customer', '/v1/backorders', ''],
   ['addresses without customer', '/v1/addresses', 'articles=HAV-6'],
-  ['stock without articles', '/v1/stock', `customer_no=${C}`],
-  ['stock with an empty articles', '/v1/stock', 'articles='],
   ['stock with articles twice', '/v1/stock', 'articles=A&articles=B'],
   ['stock article overlong', `/v1/stock/${'x'.repeat(300)}`, ''],
+  ['price article overlong', `/v1/prices/${'x'.repeat(300)}`, `customer_no=${C}`],
+  ['prices without customer_no', '/v1/prices', 'articles=HAV-6'],
 ];
 for (const [name, path, query, compute] of BAD_QUERIES) {
   if (compute) {

@@ -41,6 +41,21 @@ feeds:
     dateFormat: YYYYMMDD
     numberFormat: comma
     map: { id: Artikelnr, warehouse: Lager, stock.on_hand: Saldo, stock.available: Disponibelt, stock.incoming_date: Nästa inleverans, stock.incoming_quantity: Antal in }
+  - name: bc-prices
+    pattern: "SalesPrice_*.csv"
+    kind: prices
+    format: csv
+    delimiter: ","
+    mode: full
+    numberFormat: dot
+    currency: SEK
+    map: { id: Item No., price.type: Sales Type, price.code: Sales Code, currency: Currency Code, price.amount: Unit Price, price.min_quantity: Minimum Quantity, price.valid_from: Starting Date, price.valid_to: Ending Date }
+  - name: bc-customers-groups
+    pattern: "CustomerGroup_*.csv"
+    kind: customers
+    format: csv
+    delimiter: ","
+    map: { id: No., customer.company: Name, price_group: Customer Price Group }
   - name: se-lager-skip
     pattern: "lagerskip_*.csv"
     kind: stock
@@ -212,7 +227,7 @@ test('config: the new kinds name their own fields only', () => {
   assert.throws(() => configIn(dir, feed('delivery_addresses', '{ id: A }')), /needs `customer_no` for kind delivery_addresses/);
   assert.throws(() => configIn(dir, feed('customers', '{ id: A, date: B }')), /is not a field of kind customers/);
   assert.throws(() => configIn(dir, feed('stock', '{ id: A, stock.on_hand: B, line.quantity: C }')), /line fields/);
-  assert.throws(() => configIn(dir, feed('orders', '{ id: A, customer_no: B, date: C, warehouse: D }')), /applies to kinds customers, delivery_addresses and stock only/);
+  assert.throws(() => configIn(dir, feed('orders', '{ id: A, customer_no: B, date: C, warehouse: D }')), /applies to kinds customers, delivery_addresses, stock and prices only/);
   assert.doesNotThrow(() => configIn(dir, feed('customers', '{ id: A, customer.company: B, default_delivery: C }')));
 });
 
@@ -233,4 +248,44 @@ test('the customer register fills customer{} of documents whose export has no cu
   const reg = { id: 'C1', body: { no: 'C1', company: 'Kafé Centrum AB', ziparea: 'Stockholm' }, source: src };
   assert.equal(withCustomerRecord([doc], reg)[0], doc);
   assert.equal(withCustomerRecord([doc], undefined)[0], doc);
+});
+
+const PRICE = 'Item No.,Sales Type,Sales Code,Currency Code,Starting Date,Unit Price,Minimum Quantity,Ending Date';
+
+test('price lists: one object per article with every list\'s rows, a pricing object per customer with a price group; coded errors', async () => {
+  const t = setup();
+  const r = await t.ingest('SalesPrice_1.csv', `${PRICE}\nA1,All Customers,,,,10.00,0,\nA1,Customer Price Group,CAFE,,2025-01-01,9.00,10,\nA1,Customer,C1,EUR,,0.80,0,2025-12-31\nB 2,All Customers,,,,5,1,\n`);
+  assert.equal(r.result?.upserted, 4);
+  assert.deepEqual(t.read('prices/A1.json'), {
+    schema_version: 1, type: 'prices', article: 'A1',
+    rows: [
+      { type: 'all', code: null, currency: 'SEK', min_quantity: '0', price: '10.00', valid_from: null, valid_to: null },
+      { type: 'customer', code: 'C1', currency: 'EUR', min_quantity: '0', price: '0.80', valid_from: null, valid_to: '2025-12-31' },
+      { type: 'group', code: 'CAFE', currency: 'SEK', min_quantity: '10', price: '9.00', valid_from: '2025-01-01', valid_to: null },
+    ],
+  });
+  assert.ok(t.has('prices/B~202.json'));
+  const validate = createValidator();
+  assert.equal(validate('prices', t.read('prices/A1.json')), undefined);
+  // Prices are not customers × articles: no customer has an object of its own for them.
+  assert.equal(t.has('customers/C1/prices.json') || t.has('customers/C1/pricing.json'), false);
+  await t.ingest('CustomerGroup_1.csv', 'No.,Name,Customer Price Group\nC1,Kafé,CAFE\nC2,Bar,\n');
+  assert.deepEqual(t.read('customers/C1/pricing.json'), { schema_version: 1, type: 'pricing', customer_no: 'C1', price_group: 'CAFE' });
+  assert.equal(validate('pricing', t.read('customers/C1/pricing.json')), undefined);
+  assert.equal(t.has('customers/C2/pricing.json'), false, 'no group, no pricing object');
+  // The price group is not an address: addresses.json has none of it.
+  assert.equal(JSON.stringify(t.read('customers/C1/addresses.json')).includes('CAFE'), false);
+
+  const bad = async (content: string, rule: string, field: RegExp) => {
+    const errors = await t.reject(`SalesPrice_bad${rule}.csv`, `${PRICE}\n${content}\n`);
+    assert.equal(errors[0]!.context.rule, rule, errors[0]!.message);
+    assert.match(String(errors[0]!.context.field), field);
+  };
+  await bad('A1,Campaign,,,,10,0,', 'price-type', /Sales Type → price\.type/);
+  await bad('A1,All Customers,,,2025-12-01,10,0,2025-11-30', 'price-dates', /Ending Date → price\.valid_to/);
+  await bad('A1,Customer,C 1,,,10,0,', 'customer-no', /Sales Code → price\.code/);
+  await bad('A1,All Customers,,KRONA,,10,0,', 'currency', /Currency Code → currency/);
+  await bad('A1,All Customers,,,,,0,', 'required', /Unit Price → price\.amount/);
+  assert.ok(t.has('prices/A1.json'), 'rejected files change nothing');
+  t.app.close();
 });

@@ -16,6 +16,7 @@ import { parseListParams, type ListParams } from './params.ts';
 import type { QueryPair } from '../query.ts';
 import type { ComputeKind } from '../route.ts';
 import { answerStock } from './stock.ts';
+import { answerPrices } from './prices.ts';
 
 /** Reads one published object as JSON; undefined when it does not exist. */
 export type ReadJson = (key: string) => Promise<unknown | undefined>;
@@ -29,6 +30,10 @@ export type ComputeAnswer =
 export interface ComputeSettings {
   /** The configured page size, for customers without a manifest. */
   pageSize: number;
+  /** The configured currency: the prices answered when a call names none. */
+  currency?: string;
+  /** Today (YYYY-MM-DD), the date prices are resolved for when a call gives none; UTC by default (tests pin it). */
+  today?: () => string;
 }
 
 /** Lifetime of a computed 200: as a list page's (config `publish.cacheControl.list` default). */
@@ -42,6 +47,7 @@ const NOT_FOUND: ComputeAnswer = { status: 404, body: { error: 'not_found', mess
 /** A list call (`/{prefix}/{list}?…`) that the viewer-request function (or serve) sent here. */
 export async function answerList(list: ComputeKind, query: readonly QueryPair[], read: ReadJson, settings: ComputeSettings): Promise<ComputeAnswer> {
   if (list === 'stock') return answerStock(query, read);
+  if (list === 'prices') return answerPrices(query, read, settings.today?.() ?? new Date().toISOString().slice(0, 10), settings.currency);
   const p = parseListParams(query);
   if ('status' in p) return { status: p.status, body: { error: p.error, message: p.message } };
   return computeList(list, p, read, settings);

@@ -38,7 +38,7 @@ export interface UrlResult {
   body: string;
 }
 
-const LISTS: Record<string, ComputeKind> = { orders: 'orders', invoices: 'invoices', 'credit-invoices': 'credit-invoices', stock: 'stock' };
+const LISTS: Record<string, ComputeKind> = { orders: 'orders', invoices: 'invoices', 'credit-invoices': 'credit-invoices', stock: 'stock', prices: 'prices' };
 
 export function computeHandler(origin: ComputeOrigin, s3: S3Client): (event: UrlEvent) => Promise<UrlResult> {
   const base = origin.root ? `${origin.root}/${origin.prefix}/` : `${origin.prefix}/`;
@@ -78,7 +78,7 @@ export function computeHandler(origin: ComputeOrigin, s3: S3Client): (event: Url
 }
 
 /** Baked in by `vendre-pull edge` (prefix, page size); the bucket and its path come from the environment. */
-declare const VP_COMPUTE_SETTINGS: { prefix: string; pageSize: number };
+declare const VP_COMPUTE_SETTINGS: { prefix: string; pageSize: number; currency?: string };
 
 let lambdaHandler: ((event: UrlEvent) => Promise<UrlResult>) | undefined;
 
