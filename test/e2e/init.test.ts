@@ -20,9 +20,11 @@ import { sampleApp } from '../support/s3-app.ts';
 const SAMPLES = path.resolve('samples/exports');
 /**
  * Shipment, deletion and multi-record files: `init` does not propose these kinds yet (issue 13, item
- * 10); the hand-written feeds for them are exercised by test/e2e/samples.test.ts.
+ * 10); nor customer registers, delivery addresses, stock and price lists (issue 17: its
+ * vocabularies are not written yet). The hand-written feeds for them are exercised by
+ * test/e2e/samples.test.ts.
  */
-const NOT_PROPOSED = /^(SalesShipmentHeader_|TableDeletions_|erp_export_)/;
+const NOT_PROPOSED = /^(SalesShipmentHeader_|TableDeletions_|erp_export_|Customer_|ShipToAddress_|ItemStock_|SalesPrice_|kundregister_|leveransadresser_|lagersaldo_|prislista_)/;
 const EXPORTS = readdirSync(SAMPLES).filter((n) => /\.(csv|xml)$/i.test(n) && !NOT_PROPOSED.test(n)).sort();
 
 /**

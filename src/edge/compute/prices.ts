@@ -21,7 +21,7 @@
 import { pricesKey, pricingKey } from '../../layout/keys.ts';
 import { percentDecode, type QueryPair } from '../query.ts';
 import { MAX_ID_LENGTH } from '../route.ts';
-import { strictDate } from './params.ts';
+import { ARTICLE_PARAMS, strictDate } from './params.ts';
 import type { ComputeAnswer, ReadJson } from './answer.ts';
 import { parseArticles } from './stock.ts';
 
@@ -79,7 +79,7 @@ export async function answerPrices(query: readonly QueryPair[], read: ReadJson, 
     const name = percentDecode(q.name, true);
     const value = percentDecode(q.value, true);
     if (name === undefined || value === undefined) return bad('malformed query string');
-    if (!['customer_no', 'articles', 'article', 'quantity', 'date', 'currency'].includes(name)) continue;
+    if (name !== 'customer_no' && !(ARTICLE_PARAMS as readonly string[]).includes(name)) continue;
     if (p.has(name)) return bad(`\`${name}\` is given more than once`);
     p.set(name, value);
   }
