@@ -94,7 +94,7 @@ export function createEntityMapper(feed: FeedConfig, ctx: MapperContext): (raw: 
       entity = { kind, id: JSON.stringify([owner, rawId]), owner };
     } else if (kind === 'price') {
       rawId = ident('id', 'the article number');
-      const p = priceRow(rawId);
+      const p = priceRow();
       entity = { kind, id: JSON.stringify([rawId, p.type, p.code ?? '', p.currency, p.min_quantity, p.valid_from ?? '']), owner: priceOwner(rawId), body: p };
     } else {
       rawId = ident('id', 'the article number');
@@ -110,8 +110,7 @@ export function createEntityMapper(feed: FeedConfig, ctx: MapperContext): (raw: 
     return { kind: 'entity', id: rawId, lines: [], deleted: false, entity, source };
 
     /** A price list row: whom it is for, its currency, quantity break, price and validity. */
-    function priceRow(article: string): Record<string, string> & { type: string; currency: string; min_quantity: string } {
-      void article;
+    function priceRow(): Record<string, string> & { type: string; currency: string; min_quantity: string } {
       const rawType = text('price.type');
       const code = text('price.code');
       const type = rawType === undefined ? (code === undefined ? 'all' : undefined) : PRICE_TYPES[rawType.toLowerCase()];
