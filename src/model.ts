@@ -5,9 +5,59 @@
 
 /** `credit`: a credit invoice (kreditfaktura). */
 export type DocKind = 'order' | 'invoice' | 'credit';
-export type FeedKind = 'orders' | 'order_lines' | 'invoices' | 'invoice_lines' | 'credit_invoices' | 'credit_invoice_lines' | 'packages' | 'deletions';
-/** What a record of a feed is about: a document, or a shipment (package) joined to its order. */
-export type RecordKind = DocKind | 'package';
+export type FeedKind =
+  | 'orders' | 'order_lines' | 'invoices' | 'invoice_lines' | 'credit_invoices' | 'credit_invoice_lines' | 'packages' | 'deletions'
+  | 'customers' | 'delivery_addresses' | 'stock' | 'prices';
+/** What a record of a feed is about: a document, a shipment (package) joined to its order, or an entity (customer, delivery address, stock row). */
+export type RecordKind = DocKind | 'package' | 'entity';
+
+/**
+ * Records that are not documents and are published as their own objects (src/render/extended.ts):
+ * a customer's billing address, its delivery addresses, an article's stock in one warehouse.
+ */
+export type EntityKind = 'customer' | 'delivery' | 'stock' | 'price';
+
+export interface Entity {
+  kind: EntityKind;
+  /** Unique within the kind: the customer number; JSON of [customer, code]; JSON of [article, warehouse]. */
+  id: string;
+  /** Whose object it is published in: the customer number (customer, delivery) or the article (stock). */
+  owner: string;
+  /** What is stored and rendered (absent when the record deletes the entity). */
+  body?: Record<string, string>;
+}
+
+/** The entity kind a feed writes, if it writes entities. */
+export function entityKindOf(feed: FeedKind): EntityKind | undefined {
+  return feed === 'customers' ? 'customer' : feed === 'delivery_addresses' ? 'delivery' : feed === 'stock' ? 'stock' : feed === 'prices' ? 'price' : undefined;
+}
+
+/**
+ * Stock is published per article, not per customer; the publisher still groups objects by an owner
+ * (dirty marks, manifest, outbox). An article's owner starts with a control character, which no
+ * customer number can hold (src/mapping/ids.ts), so the two never meet.
+ */
+export const STOCK_OWNER_PREFIX = '\u001fstock:';
+
+export function stockOwner(article: string): string {
+  return STOCK_OWNER_PREFIX + article;
+}
+
+/** The article a stock owner stands for; undefined for a customer number. */
+export function articleOfOwner(owner: string): string | undefined {
+  return owner.startsWith(STOCK_OWNER_PREFIX) ? owner.slice(STOCK_OWNER_PREFIX.length) : undefined;
+}
+
+/** An article's prices are published per article too (every price list's rows for it), owned like stock. */
+export const PRICE_OWNER_PREFIX = '\u001fprice:';
+
+export function priceOwner(article: string): string {
+  return PRICE_OWNER_PREFIX + article;
+}
+
+export function articleOfPriceOwner(owner: string): string | undefined {
+  return owner.startsWith(PRICE_OWNER_PREFIX) ? owner.slice(PRICE_OWNER_PREFIX.length) : undefined;
+}
 
 /** Where a record came from, so every error and every published document can point back to it. */
 export interface SourceRef {
@@ -112,12 +162,14 @@ export interface MappedRecord {
   ignored?: true;
   /** kind `package`: the shipment (absent when the record deletes it). */
   shipment?: Shipment;
+  /** kind `entity`: the entity (its body absent when the record deletes it). */
+  entity?: Entity;
   source: SourceRef;
 }
 
 /** The document kind a feed writes (packages join orders; a deletions feed names the kind per record). */
 export function docKindOf(feed: FeedKind): DocKind {
-  if (feed === 'orders' || feed === 'order_lines' || feed === 'packages' || feed === 'deletions') return 'order';
+  if (feed === 'orders' || feed === 'order_lines' || feed === 'packages' || feed === 'deletions' || entityKindOf(feed) !== undefined) return 'order';
   return feed === 'invoices' || feed === 'invoice_lines' ? 'invoice' : 'credit';
 }
 

@@ -9,6 +9,7 @@ import type { DataErrorContext } from '../errors.ts';
 import { isIgnoredName } from '../inbox/names.ts';
 import { serialize, sha256 } from '../publish/plan.ts';
 import { renderCustomer, type RenderedDocument } from '../render/documents.ts';
+import { renderAddresses, withCustomerRecord } from '../render/extended.ts';
 import type { FileRow } from '../store/db.ts';
 
 export interface FeedOverview {
@@ -127,10 +128,13 @@ export interface CustomerView {
  * published), with each key's publish state from the manifest and the outbox.
  */
 export function customerView(app: App, customerNo: string): CustomerView | undefined {
-  const docs = app.store.customerDocs(customerNo);
-  if (docs.length === 0) return undefined;
+  const customer = app.store.entitiesOf('customer', customerNo)[0];
+  const docs = withCustomerRecord(app.store.customerDocs(customerNo), customer);
+  const addresses = renderAddresses(customerNo, customer, app.store.entitiesOf('delivery', customerNo));
+  if (docs.length === 0 && !addresses) return undefined;
   const { render } = app.publishContext();
   const documents = renderCustomer(customerNo, docs, render).documents;
+  if (addresses) documents.push(addresses);
   const manifest = app.store.manifestOf(customerNo);
   const queued = app.store.queuedOf(customerNo);
   const invalid = app.store.publishErrorsOf(customerNo);
@@ -140,5 +144,6 @@ export function customerView(app: App, customerNo: string): CustomerView | undef
     state.set(d.key, invalid.has(d.key) ? 'invalid' : manifest.get(d.key) === sha ? 'published' : queued.get(d.key) === sha ? 'queued' : 'not published');
   }
   const latest = [...docs].sort((a, b) => (a.header.date < b.header.date ? 1 : a.header.date > b.header.date ? -1 : 0))[0];
-  return { customer_no: customerNo, company: latest?.header.customer?.company ?? null, documents, state, invalid };
+  const billing = (addresses?.body.items as Array<Record<string, unknown>> | undefined)?.find((a) => a.type === 'billing');
+  return { customer_no: customerNo, company: latest?.header.customer?.company ?? (billing?.company as string | null | undefined) ?? null, documents, state, invalid };
 }

@@ -236,7 +236,7 @@ export async function startAdmin(opts: AdminOptions): Promise<{ server: http.Ser
           return send(200, { 'content-type': stored.contentType, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'x-vendre-pull-source': 'target' }, body);
         }
         // Not on the target (yet): what the store renders now, marked as such.
-        const doc = customerView(app, parsed.customerNo)?.documents.find((d) => d.key === key);
+        const doc = parsed.type === 'stock' ? undefined : customerView(app, parsed.customerNo)?.documents.find((d) => d.key === key);
         if (!doc) return send(404, { 'content-type': 'application/json; charset=utf-8' }, '{"error":"not_found","message":"no such document"}\n');
         return send(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'x-vendre-pull-source': 'rendered' }, serialize(doc.body));
       }

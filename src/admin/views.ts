@@ -395,6 +395,21 @@ ${pager(page, totalPages, (p) => `${customerHref(c, { ...pages, [spec.list]: p }
         { label: 'Expected', cell: (it) => str(it.expected_date) },
       ], 'Nothing backordered.', { testid: 'backorders' })}</div>`
     : '';
+  const addr = view.documents.find((d) => d.type === 'addresses');
+  const addrItems = ((addr?.body as Body | undefined)?.items as Body[] | undefined) ?? [];
+  const addresses = addr
+    ? html`<h2 id="addresses">Addresses <span class="muted">(${addrItems.length})</span> <a class="muted" style="font-weight:400;font-size:13px" href="${objectHref(addr.key)}">JSON</a> ${stateBadge(view.state.get(addr.key))}</h2>
+<div class="panel">${table(addrItems, [
+        { label: 'Type', cell: (it) => html`${str(it.type)}${it.default === true ? html` ${badge('default', 'muted')}` : ''}` },
+        { label: 'Code', cell: (it) => html`<span class="mono">${str(it.code)}</span>` },
+        { label: 'Company', cell: (it) => str(it.company) },
+        { label: 'Reference', cell: (it) => str(it.reference) },
+        { label: 'Address', cell: (it) => [it.address, it.address2].filter((v) => typeof v === 'string').join(', ') },
+        { label: 'Postcode', cell: (it) => str(it.zipcode) },
+        { label: 'City', cell: (it) => str(it.ziparea) },
+        { label: 'Country', cell: (it) => html`${str(it.country)} <span class="muted">${str(it.country_iso)}</span>` },
+      ], 'No addresses.', { testid: 'addresses' })}</div>`
+    : '';
   const counts = (type: string) => view.documents.filter((d) => d.type === type).length;
   const states = [...view.state.values()];
   const body = html`
@@ -408,7 +423,8 @@ ${pager(page, totalPages, (p) => `${customerHref(c, { ...pages, [spec.list]: p }
 </div>
 <p class="muted">As Vendre's “Mitt konto” lists them: rendered from the store now, with each object's publish state.</p>
 ${sections}
-${backorders}`;
+${backorders}
+${addresses}`;
   return page({ title: `Customer ${c}`, section: 'customers' }, body);
 }
 

@@ -8,7 +8,7 @@ export function formatStatus(s: Status): string {
     `target         ${s.target}`,
     `documents      ${s.documents.orders} orders, ${s.documents.invoices} invoices, ${s.documents.credit_invoices} credit invoices, ${s.documents.customers} customers` +
       (s.documents.orphan_line_sets ? `, ${s.documents.orphan_line_sets} line sets waiting for their header` : ''),
-    `published      ${s.published.objects} objects: ${s.published.orders} orders, ${s.published.invoices} invoices, ${s.published.credit_invoices} credit invoices, ${s.published.backorders} backorder lists, ${s.published.pdfs} PDFs, ${s.published.list_pages} list pages, ${s.published.indexes} index objects` +
+    `published      ${s.published.objects} objects: ${s.published.orders} orders, ${s.published.invoices} invoices, ${s.published.credit_invoices} credit invoices, ${s.published.backorders} backorder lists, ${s.published.pdfs} PDFs, ${s.published.list_pages} list pages, ${s.published.indexes} index objects, ${s.published.addresses} address lists, ${s.published.stock} stock documents, ${s.published.prices} price objects` +
       (s.published.other ? `, ${s.published.other} other` : ''),
     `outbox         ${s.outbox.depth} waiting${s.outbox.failing ? `, ${s.outbox.failing} failing (last error: ${s.outbox.last_error})` : ''}` +
       (s.dirty_customers ? `; ${s.dirty_customers} customers to render and publish` : ''),

@@ -5,9 +5,9 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { ConfigError } from '../errors.ts';
 import { expandDocument } from './env.ts';
-import { LINE_FIELDS, s3LocationProblem, targetOf, type Config, type FeedConfig } from './types.ts';
+import { ENTITY_FIELDS, entityFieldAllowed, LINE_FIELDS, s3LocationProblem, targetOf, type Config, type FeedConfig } from './types.ts';
 import { compileDateFormat } from '../mapping/dates.ts';
-import { feedCarriesHeaders } from '../model.ts';
+import { entityKindOf, feedCarriesHeaders } from '../model.ts';
 import picomatch from 'picomatch';
 import { distance } from 'fastest-levenshtein';
 
@@ -227,6 +227,12 @@ function checkSemantics(cfg: Config, doc: Document, lc: LineCounter, file: strin
     if (feed.kind === 'packages') {
       for (const f of ['order_no', 'tracking_id'] as const) if (!feed.map[f]) fail(at('map'), `needs \`${f}\` for kind packages (\`id\` is the shipment's own number)`);
       if (hasLineFields) fail(at('map'), 'maps line fields; a packages feed carries shipments only');
+    } else if (entityKindOf(feed.kind) !== undefined) {
+      const needs = feed.kind === 'delivery_addresses' ? (['customer_no'] as const) : feed.kind === 'stock' ? (['stock.on_hand'] as const) : feed.kind === 'prices' ? (['price.amount'] as const) : ([] as const);
+      for (const f of needs) if (!feed.map[f]) fail(at('map'), `needs \`${f}\` for kind ${feed.kind}`);
+      if (hasLineFields) fail(at('map'), `maps line fields; a ${feed.kind} feed carries no document lines`);
+      const foreign = (Object.keys(feed.map) as Array<keyof typeof feed.map>).filter((f) => !entityFieldAllowed(feed.kind, f));
+      if (foreign.length) fail(at('map', foreign[0]!), `is not a field of kind ${feed.kind}`);
     } else if (feed.kind === 'deletions') {
       if (!feed.deletes?.length) fail(at('deletes'), 'is required for kind deletions (what each record deletes)');
       if (feed.mode === 'full') fail(at('mode'), 'must be delta for kind deletions');
@@ -234,6 +240,10 @@ function checkSemantics(cfg: Config, doc: Document, lc: LineCounter, file: strin
       for (const f of ['customer_no', 'date'] as const) if (!feed.map[f]) fail(at('map'), `needs \`${f}\` for kind ${feed.kind}`);
     } else if (!feed.map['line.quantity']) {
       fail(at('map'), `needs \`line.quantity\` for kind ${feed.kind}`);
+    }
+    if (entityKindOf(feed.kind) === undefined) {
+      const entityOnly = ENTITY_FIELDS.filter((f) => feed.map[f] !== undefined);
+      if (entityOnly.length) fail(at('map', entityOnly[0]!), 'applies to kinds customers, delivery_addresses, stock and prices only');
     }
     if (feed.deletes && feed.kind !== 'deletions') fail(at('deletes'), 'applies to kind deletions only (other feeds delete with `delete`)');
     if (feed.charges && !hasLineFields) fail(at('charges'), 'applies to feeds with line fields (`line.*` in map)');

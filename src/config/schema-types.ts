@@ -299,7 +299,7 @@ export interface FeedConfig {
    */
   expectEveryMinutes?: number;
   /**
-   * orders/invoices/credit_invoices carry headers (and may carry line fields: the flat layout); *_lines carry lines joined on `id`; packages carry shipments (`id` the shipment's own number, `order_no` its order, `tracking_id`, `carrier`); deletions name documents to delete (see `deletes`).
+   * orders/invoices/credit_invoices carry headers (and may carry line fields: the flat layout); *_lines carry lines joined on `id`; packages carry shipments (`id` the shipment's own number, `order_no` its order, `tracking_id`, `carrier`); deletions name documents to delete (see `deletes`). customers carry billing addresses (`id` the customer number), delivery_addresses a customer's delivery addresses (`id` the address code, `customer_no` its customer), stock an article's stock per warehouse (`id` the article number), prices price list rows (`id` the article number); see README "Addresses and stock".
    */
   kind?:
     | 'orders'
@@ -309,7 +309,11 @@ export interface FeedConfig {
     | 'credit_invoices'
     | 'credit_invoice_lines'
     | 'packages'
-    | 'deletions';
+    | 'deletions'
+    | 'customers'
+    | 'delivery_addresses'
+    | 'stock'
+    | 'prices';
   format: 'csv' | 'xml';
   encoding: 'utf-8' | 'windows-1252' | 'iso-8859-1';
   delimiter: string;
@@ -394,7 +398,7 @@ export interface FeedConfig {
    */
   sections?: {
     /**
-     * orders/invoices/credit_invoices carry headers (and may carry line fields: the flat layout); *_lines carry lines joined on `id`; packages carry shipments (`id` the shipment's own number, `order_no` its order, `tracking_id`, `carrier`); deletions name documents to delete (see `deletes`).
+     * orders/invoices/credit_invoices carry headers (and may carry line fields: the flat layout); *_lines carry lines joined on `id`; packages carry shipments (`id` the shipment's own number, `order_no` its order, `tracking_id`, `carrier`); deletions name documents to delete (see `deletes`). customers carry billing addresses (`id` the customer number), delivery_addresses a customer's delivery addresses (`id` the address code, `customer_no` its customer), stock an article's stock per warehouse (`id` the article number), prices price list rows (`id` the article number); see README "Addresses and stock".
      */
     kind:
       | 'orders'
@@ -404,7 +408,11 @@ export interface FeedConfig {
       | 'credit_invoices'
       | 'credit_invoice_lines'
       | 'packages'
-      | 'deletions';
+      | 'deletions'
+      | 'customers'
+      | 'delivery_addresses'
+      | 'stock'
+      | 'prices';
     /**
      * XML: path of the record element, e.g. Orders/Order.
      */
@@ -526,6 +534,58 @@ export interface FeedConfig {
       'delivery.zipcode'?: string;
       'delivery.ziparea'?: string;
       'delivery.country'?: string;
+      /**
+       * kind customers: the code of the customer's default delivery address (Business Central: Ship-to Code); without it (or when no delivery address has that code) the billing address is the default.
+       */
+      default_delivery?: string;
+      /**
+       * kind stock: the warehouse (Business Central: Location Code; Lager). Without it each article has one stock row.
+       */
+      warehouse?: string;
+      /**
+       * kind stock: quantity on hand (Inventory; Saldo).
+       */
+      'stock.on_hand'?: string;
+      /**
+       * kind stock: quantity available to sell (Disponibelt); on hand when not mapped.
+       */
+      'stock.available'?: string;
+      /**
+       * kind stock: date of the next incoming delivery (Nästa inleverans).
+       */
+      'stock.incoming_date'?: string;
+      /**
+       * kind stock: quantity of the next incoming delivery.
+       */
+      'stock.incoming_quantity'?: string;
+      /**
+       * kind customers: the customer's price group (Business Central: Customer Price Group; Prisgrupp), whose prices it pays where it has none of its own.
+       */
+      price_group?: string;
+      /**
+       * kind prices: whom the price is for: customer (Kund), group (Customer Price Group, Prisgrupp) or all (All Customers, Alla; also an empty value). See README "Customer prices".
+       */
+      'price.type'?: string;
+      /**
+       * kind prices: the customer number or price group code the price is for (BC: Sales Code); empty for all.
+       */
+      'price.code'?: string;
+      /**
+       * kind prices: the unit price excluding VAT.
+       */
+      'price.amount'?: string;
+      /**
+       * kind prices: the quantity from which the price holds (a quantity break; default 1).
+       */
+      'price.min_quantity'?: string;
+      /**
+       * kind prices: first day the price holds (BC: Starting Date).
+       */
+      'price.valid_from'?: string;
+      /**
+       * kind prices: last day the price holds (BC: Ending Date).
+       */
+      'price.valid_to'?: string;
       'line.no'?: string;
       'line.model'?: string;
       'line.name'?: string;
@@ -621,6 +681,58 @@ export interface FeedMap {
   'delivery.zipcode'?: string;
   'delivery.ziparea'?: string;
   'delivery.country'?: string;
+  /**
+   * kind customers: the code of the customer's default delivery address (Business Central: Ship-to Code); without it (or when no delivery address has that code) the billing address is the default.
+   */
+  default_delivery?: string;
+  /**
+   * kind stock: the warehouse (Business Central: Location Code; Lager). Without it each article has one stock row.
+   */
+  warehouse?: string;
+  /**
+   * kind stock: quantity on hand (Inventory; Saldo).
+   */
+  'stock.on_hand'?: string;
+  /**
+   * kind stock: quantity available to sell (Disponibelt); on hand when not mapped.
+   */
+  'stock.available'?: string;
+  /**
+   * kind stock: date of the next incoming delivery (Nästa inleverans).
+   */
+  'stock.incoming_date'?: string;
+  /**
+   * kind stock: quantity of the next incoming delivery.
+   */
+  'stock.incoming_quantity'?: string;
+  /**
+   * kind customers: the customer's price group (Business Central: Customer Price Group; Prisgrupp), whose prices it pays where it has none of its own.
+   */
+  price_group?: string;
+  /**
+   * kind prices: whom the price is for: customer (Kund), group (Customer Price Group, Prisgrupp) or all (All Customers, Alla; also an empty value). See README "Customer prices".
+   */
+  'price.type'?: string;
+  /**
+   * kind prices: the customer number or price group code the price is for (BC: Sales Code); empty for all.
+   */
+  'price.code'?: string;
+  /**
+   * kind prices: the unit price excluding VAT.
+   */
+  'price.amount'?: string;
+  /**
+   * kind prices: the quantity from which the price holds (a quantity break; default 1).
+   */
+  'price.min_quantity'?: string;
+  /**
+   * kind prices: first day the price holds (BC: Starting Date).
+   */
+  'price.valid_from'?: string;
+  /**
+   * kind prices: last day the price holds (BC: Ending Date).
+   */
+  'price.valid_to'?: string;
   'line.no'?: string;
   'line.model'?: string;
   'line.name'?: string;

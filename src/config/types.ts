@@ -11,9 +11,15 @@ export const LINE_FIELDS = [
   'line.no', 'line.model', 'line.name', 'line.quantity', 'line.price', 'line.discount', 'line.row_total', 'line.vat_rate',
   'line.delivered', 'line.remaining', 'line.delivery_date', 'line.order_no',
 ] as const;
+/** Fields of the entity kinds (customers, delivery_addresses, stock, prices) beside the header fields they share (id, customer_no, addresses). */
+export const ENTITY_FIELDS = [
+  'default_delivery', 'warehouse', 'stock.on_hand', 'stock.available', 'stock.incoming_date', 'stock.incoming_quantity',
+  'price_group', 'price.type', 'price.code', 'price.amount', 'price.min_quantity', 'price.valid_from', 'price.valid_to',
+] as const;
 export type HeaderField = (typeof HEADER_FIELDS)[number];
 export type LineField = (typeof LINE_FIELDS)[number];
-export type CanonicalField = HeaderField | LineField;
+export type EntityField = (typeof ENTITY_FIELDS)[number];
+export type CanonicalField = HeaderField | LineField | EntityField;
 
 // The config's shape is schemas/config.schema.json; schema-types.ts is generated from it (npm run config:types),
 // with every property that has a default required, since ajv's useDefaults fills it in before anyone reads it.
@@ -81,4 +87,14 @@ export function s3LocationProblem(bucket: string, prefix: string): string | unde
     return `key prefix "${prefix}" is not valid: path segments of letters, digits and !_.*'()- separated by single slashes`;
   }
   return undefined;
+}
+
+/** The canonical fields each entity kind reads (a customers feed reads the billing address as `customer.*`, a delivery_addresses feed as `delivery.*`). */
+export function entityFieldAllowed(kind: FeedConfig['kind'], field: string): boolean {
+  if (field === 'id') return true;
+  if (kind === 'customers') return field.startsWith('customer.') || field === 'default_delivery' || field === 'price_group';
+  if (kind === 'delivery_addresses') return field.startsWith('delivery.') || field === 'customer_no';
+  if (kind === 'stock') return field.startsWith('stock.') || field === 'warehouse';
+  if (kind === 'prices') return field.startsWith('price.') || field === 'currency';
+  return false;
 }

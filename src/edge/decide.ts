@@ -12,7 +12,7 @@ import { checkBearer, checkPdfLink, checkSignature, type AuthResult } from './au
 import type { EdgeCrypto } from '../layout/pdf-link.ts';
 import type { QueryPair } from './query.ts';
 import { route } from './route.ts';
-import type { ListKind } from '../layout/keys.ts';
+import type { ComputeKind } from './route.ts';
 
 export interface EdgeSettings {
   /** Key prefix without slashes (`v1`). */
@@ -55,7 +55,7 @@ export interface ErrorBody {
 export type EdgeDecision =
   | { action: 'serve'; key: string }
   /** A list call no published object answers: the compute path's (src/edge/compute/), with the known parameters only. */
-  | { action: 'compute'; list: ListKind; query: QueryPair[] }
+  | { action: 'compute'; list: ComputeKind; query: QueryPair[] }
   | { action: 'respond'; status: number; body: ErrorBody; headers?: Record<string, string> };
 
 export const SIGNATURE_HEADER = 'x-signature';

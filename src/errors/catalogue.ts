@@ -95,6 +95,8 @@ export const CATALOGUE = {
   'id-chars': data('VP_E_ID_CHARS', F.FIELD, 'a document id contains control characters', 'fix the id in the export'),
   'customer-no': data('VP_E_CUSTOMER_NO', F.FIELD, 'a customer number does not match `customerNoPattern`', 'customer numbers name a folder of the published tree: fix the export or widen `customerNoPattern`'),
   currency: data('VP_E_CURRENCY', F.FIELD, 'a currency that is not an ISO 4217 code', 'use three letters such as SEK, EUR, NOK'),
+  'price-type': data('VP_E_PRICE_TYPE', F.FIELD, 'a price row whose `price.type` is not customer, group or all', 'map the export’s values with `values: { price.type: { … } }` (Business Central’s Sales Type values are known)'),
+  'price-dates': data('VP_E_PRICE_DATES', F.FIELD, 'a price row valid to a date before it is valid from', 'fix the dates in the ERP'),
   country: data('VP_E_COUNTRY', F.FIELD, 'a country that cannot be resolved to ISO 3166-1', 'use the ISO 3166-1 code (SE, NO, DK) or a full country name'),
   'number-format': data('VP_E_NUMBER_FORMAT', F.FIELD, 'a number that is not in the feed’s `numberFormat`', 'the hint of the error shows the configured format with examples: fix the value or `numberFormat`'),
   'number-empty': data('VP_E_NUMBER_EMPTY', F.FIELD, 'an empty number where one is needed', 'fill the column in the export'),

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { DataError, ErrorCodes, FileRejected, shorten } from '../errors.ts';
 import type { FeedConfig } from '../config/types.ts';
-import { docKindOf, feedCarriesHeaders, type DocKind, type MappedRecord, type SourceRef } from '../model.ts';
+import { docKindOf, entityKindOf, feedCarriesHeaders, type DocKind, type MappedRecord, type SourceRef } from '../model.ts';
 import type { RawRecord } from '../readers/types.ts';
 import type { Store } from '../store/db.ts';
 import { shipmentJson } from '../store/packages.ts';
 import { whenColumns } from '../mapping/rules.ts';
+import { absentEntities, applyEntity, deleteEntities } from './entities.ts';
 
 export interface ApplyOptions {
   /** Share of existing documents a full snapshot may delete before it is taken for a truncated export. */
@@ -155,7 +156,9 @@ async function applyPart(store: Store, name: string, part: ApplyPart, opts: Appl
   /** The kinds this feed writes: an invoice feed with a credit marker writes credit invoices too. */
   const kinds: DocKind[] = feed.kind === 'deletions' ? ['order', 'invoice', 'credit'] : feed.credit ? [docKindOf(feed.kind), 'credit'] : [docKindOf(feed.kind)];
   const shipments = feed.kind === 'packages';
-  const kindLabel = shipments ? 'shipments' : kinds.map((k) => (k === 'credit' ? 'credit invoices' : `${k}s`)).join(' and ');
+  /** customers, delivery_addresses, stock: one record is one entity (src/ingest/entities.ts). */
+  const entityKind = entityKindOf(feed.kind);
+  const kindLabel = entityKind ? feed.kind.replace('_', ' ') : shipments ? 'shipments' : kinds.map((k) => (k === 'credit' ? 'credit invoices' : `${k}s`)).join(' and ');
   /** Documents are identified by kind and number (an invoice and a credit invoice may share a number). */
   const ref = (k: DocKind, id: string) => `${k}\u0000${id}`;
   const errors: DataError[] = [];
@@ -239,6 +242,10 @@ async function applyPart(store: Store, name: string, part: ApplyPart, opts: Appl
       applyShipment(rec);
       return;
     }
+    if (rec.kind === 'entity') {
+      applyEntity(store, rec, shared);
+      return;
+    }
     const kind = rec.kind;
     const key = ref(kind, rec.id);
     if (run?.key !== key) {
@@ -295,7 +302,7 @@ async function applyPart(store: Store, name: string, part: ApplyPart, opts: Appl
   };
 
   {
-    before = !full ? 0 : shipments ? store.countShipments() : store.countIds(kinds, headers ? 'docs' : 'line_sets');
+    before = !full ? 0 : entityKind ? store.countEntities(entityKind) : shipments ? store.countShipments() : store.countIds(kinds, headers ? 'docs' : 'line_sets');
     try {
       for await (const raw of records()) {
         if (opts.signal?.aborted) throw new ApplyAborted(name);
@@ -354,10 +361,15 @@ async function applyPart(store: Store, name: string, part: ApplyPart, opts: Appl
     if (errors.length > 0) throw new FileRejected(name, errors);
     flush();
     // skip-record: a bad document of which some records were applied before one failed.
-    const partial = [...bad].some((id) => (shipments ? store.getShipment(id)?.mark === mark : kinds.some((k) => store.markedBy(k, id, mark))));
+    // (An entity is one record: a bad record leaves nothing of itself applied.)
+    const partial = !entityKind && [...bad].some((id) => (shipments ? store.getShipment(id)?.mark === mark : kinds.some((k) => store.markedBy(k, id, mark))));
     if (partial) return new Set([...exclude, ...bad]);
 
-    if (full && shipments) {
+    if (full && entityKind) {
+      const absent = absentEntities(store, entityKind, mark, (rawId) => keep.has(ref('order', rawId)));
+      guardDeletes(absent.length);
+      deleteEntities(store, entityKind, absent, shared);
+    } else if (full && shipments) {
       const absent = store.unmarkedShipments(mark).filter((p) => !keep.has(ref('order', p.id)));
       guardDeletes(absent.length);
       for (const p of absent) {

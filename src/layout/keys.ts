@@ -75,6 +75,16 @@ export function backordersKey(customerNo: string): string {
   return `${customerPrefix(customerNo)}backorders.json`;
 }
 
+/** A customer's current addresses: billing and every delivery address. */
+export function addressesKey(customerNo: string): string {
+  return `${customerPrefix(customerNo)}addresses.json`;
+}
+
+/** One article's stock, per warehouse. Outside `customers/`: stock is the same for every customer. */
+export function stockKey(article: string): string {
+  return `stock/${encodeSegment(article)}.json`;
+}
+
 /**
  * Index objects of the compute path (src/edge/compute/): what a filtered or offset list is computed
  * from. Outside the servable layout on purpose (parseKey does not know them), so the edge never
@@ -94,9 +104,22 @@ export function indexKey(customerNo: string, list: IndexedList, year: number): s
   return `${customerPrefix(customerNo)}${list}/index/${year}.json`;
 }
 
-/** True for an index object's key (indexManifestKey, indexKey). */
+/**
+ * The compute path's price objects, never served as they are (an article's rows name every
+ * customer with a price of its own): `prices/{article}.json`, every price list's rows for one
+ * article, and `customers/{c}/pricing.json`, the customer's price group.
+ */
+export function pricesKey(article: string): string {
+  return `prices/${encodeSegment(article)}.json`;
+}
+
+export function pricingKey(customerNo: string): string {
+  return `${customerPrefix(customerNo)}pricing.json`;
+}
+
+/** True for an index object's key (indexManifestKey, indexKey, pricesKey, pricingKey). */
 export function isIndexKey(key: string): boolean {
-  return /^customers\/[^/]+\/(?:index\.json|(?:orders|invoices)\/index\/\d{4}\.json)$/.test(key);
+  return /^(?:customers\/[^/]+\/(?:index\.json|pricing\.json|(?:orders|invoices)\/index\/\d{4}\.json)|prices\/[^/]+\.json)$/.test(key);
 }
 
 /** Parses a key back into its parts; undefined for anything outside the layout. */
@@ -104,13 +127,16 @@ export type ParsedKey =
   | { type: 'list'; customerNo: string; list: ListKind; page: number; year?: number }
   | { type: 'document'; customerNo: string; list: ListKind; id: string }
   | { type: 'pdf'; customerNo: string; list: ListKind; id: string }
-  | { type: 'backorders'; customerNo: string };
+  | { type: 'backorders'; customerNo: string }
+  | { type: 'addresses'; customerNo: string }
+  | { type: 'stock'; article: string };
 
 export function parseKey(key: string): ParsedKey | undefined {
-  const b = /^customers\/([^/]+)\/backorders\.json$/.exec(key);
+  // One regular expression for the three single objects: this runs in the 10 KB CloudFront Function.
+  const b = /^(?:customers\/([^/]+)\/(backorders|addresses)|stock\/([^/]+))\.json$/.exec(key);
   if (b) {
-    const customerNo = decodeSegment(b[1]!);
-    return customerNo === undefined ? undefined : { type: 'backorders', customerNo };
+    const v = decodeSegment(b[1] || b[3]!);
+    return v === undefined ? undefined : b[3] ? { type: 'stock', article: v } : { type: b[2] as 'backorders', customerNo: v };
   }
   const m = /^customers\/([^/]+)\/(orders|invoices|credit-invoices)\/(?:(?:years\/(\d{4})\/)?pages\/([1-9]\d{0,5})\.json|([^/]+)\.(json|pdf))$/.exec(key);
   if (!m) return undefined;

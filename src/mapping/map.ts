@@ -8,6 +8,7 @@ import { resolveCountry } from './countries.ts';
 import { ValueError } from './parse-error.ts';
 import { forbiddenIdChar, visibleId } from './ids.ts';
 import { compileWhen } from './rules.ts';
+import { createEntityMapper, isEntityFeed } from './entities.ts';
 
 export interface MapperContext {
   locale: string;
@@ -25,6 +26,7 @@ type Fields = Record<string, string>;
  * DataError naming file, line, source column, canonical field, value and rule for the first bad value.
  */
 export function createMapper(feed: FeedConfig, ctx: MapperContext): (raw: RawRecord, file: string) => MappedRecord {
+  if (isEntityFeed(feed)) return createEntityMapper(feed, ctx);
   const kind = docKindOf(feed.kind);
   const withHeader = feedCarriesHeaders(feed.kind);
   const withLines = LINE_FIELDS.some((f) => feed.map[f] !== undefined);

@@ -35,11 +35,11 @@ export interface Metrics {
 
 const NO_FEED = '(none)';
 
-/** What kind of object a key is, for labels: order, invoice, credit, order-list, …, backorders, pdf, other. */
+/** What kind of object a key is, for labels: order, invoice, credit, order-list, …, backorders, addresses, stock, pdf, other. */
 export function kindOfKey(key: string): string {
   const p = parseKey(key);
   if (!p) return 'other';
-  if (p.type === 'backorders') return 'backorders';
+  if (p.type === 'backorders' || p.type === 'addresses' || p.type === 'stock') return p.type;
   const singular = p.list === 'orders' ? 'order' : p.list === 'invoices' ? 'invoice' : 'credit';
   if (p.type === 'list') return `${singular}-list`;
   if (p.type === 'pdf') return 'pdf';

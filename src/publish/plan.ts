@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { CATALOGUE, ErrorCodes } from '../errors.ts';
 import type { Store } from '../store/db.ts';
-import { renderCustomer, type RenderOptions } from '../render/documents.ts';
+import { renderCustomer, type RenderedCustomer, type RenderOptions } from '../render/documents.ts';
+import { renderAddresses, renderPrices, renderPricing, renderStock, withCustomerRecord } from '../render/extended.ts';
+import { articleOfOwner, articleOfPriceOwner } from '../model.ts';
 import { renderIndexes } from '../render/indexes.ts';
 import type { DocumentValidator } from '../render/validate.ts';
 
@@ -68,7 +70,7 @@ export interface CustomerPlan {
 export function planCustomer(ctx: PlanContext, customer: string): CustomerPlan {
   const { store, log } = ctx;
   const plan: CustomerPlan = { customer, changes: [], invalid: [], unchanged: 0 };
-  const { documents: docs, files } = renderCustomer(customer, store.customerDocs(customer), ctx.render);
+  const { documents: docs, files } = renderOwner(store, customer, ctx.render);
   const manifest = store.manifestOf(customer);
   const keep = new Set<string>();
   for (const doc of docs) {
@@ -106,6 +108,30 @@ export function planCustomer(ctx: PlanContext, customer: string): CustomerPlan {
   }
   for (const key of manifest.keys()) if (!keep.has(key)) plan.changes.push({ key, customer, op: 'delete', phase: 2 });
   return plan;
+}
+
+/**
+ * What one owner publishes: a customer's documents and addresses, or (a stock owner, see model.ts)
+ * one article's stock.
+ */
+function renderOwner(store: Store, owner: string, opts: RenderOptions): RenderedCustomer {
+  const article = articleOfOwner(owner);
+  if (article !== undefined) {
+    const stock = renderStock(article, store.entitiesOf('stock', owner));
+    return { documents: stock ? [stock] : [], files: [] };
+  }
+  const priced = articleOfPriceOwner(owner);
+  if (priced !== undefined) {
+    const prices = renderPrices(priced, store.entitiesOf('price', owner));
+    return { documents: prices ? [prices] : [], files: [] };
+  }
+  const customer = store.entitiesOf('customer', owner)[0];
+  const rendered = renderCustomer(owner, withCustomerRecord(store.customerDocs(owner), customer), opts);
+  const addresses = renderAddresses(owner, customer, store.entitiesOf('delivery', owner));
+  if (addresses) rendered.documents.push(addresses);
+  const pricing = renderPricing(owner, customer);
+  if (pricing) rendered.documents.push(pricing);
+  return rendered;
 }
 
 /** Queues a change in the outbox (what failed; the next cycle's drain sends it). */

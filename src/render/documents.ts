@@ -9,7 +9,7 @@ import { PDF_LINK_PARAM } from '../layout/pdf-link.ts';
 /** Bumped when a document's shape changes; travels in every document. */
 export const SCHEMA_VERSION = 1;
 
-export type DocumentType = 'order' | 'invoice' | 'credit' | 'order-list' | 'invoice-list' | 'credit-list' | 'backorders';
+export type DocumentType = 'order' | 'invoice' | 'credit' | 'order-list' | 'invoice-list' | 'credit-list' | 'backorders' | 'addresses' | 'stock' | 'prices' | 'pricing';
 
 export interface RenderOptions {
   locale: string;

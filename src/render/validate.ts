@@ -18,7 +18,7 @@ export function createValidator(dir = SCHEMA_DIR): DocumentValidator {
   const load = (name: string) => JSON.parse(readFileSync(path.join(dir, `${name}.schema.json`), 'utf8'));
   ajv.addSchema(load('defs'));
   const compiled = new Map<DocumentType, ValidateFunction>();
-  for (const type of ['order', 'invoice', 'credit', 'order-list', 'invoice-list', 'credit-list', 'backorders'] as const) compiled.set(type, ajv.compile(load(type)));
+  for (const type of ['order', 'invoice', 'credit', 'order-list', 'invoice-list', 'credit-list', 'backorders', 'addresses', 'stock', 'prices', 'pricing'] as const) compiled.set(type, ajv.compile(load(type)));
   return (type, body) => {
     const validate = compiled.get(type)!;
     if (validate(body)) return undefined;

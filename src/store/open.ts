@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Db } from './base.ts';
 import { PACKAGES_SCHEMA } from './packages.ts';
+import { ENTITIES_SCHEMA } from './entities.ts';
 
 /**
  * Schema migrations, applied in order; `user_version` records how many ran. Append, never edit:
@@ -55,6 +56,8 @@ export const MIGRATIONS: ReadonlyArray<(db: Db) => void> = [
   (db) => db.exec('CREATE TABLE IF NOT EXISTS state_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;'),
   // 7: shipments of a packages feed (packages.ts), joined to orders when rendering.
   (db) => db.exec(PACKAGES_SCHEMA),
+  // 8: customers, delivery addresses and stock rows (entities.ts), published as addresses and stock objects.
+  (db) => db.exec(ENTITIES_SCHEMA),
 ];
 
 function baseSchema(db: Db): void {

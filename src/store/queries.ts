@@ -36,6 +36,12 @@ export interface StatusCounts {
     invoice_lists: number;
     /** The compute path's index objects (customers/{c}/index.json and the per-year list indexes). */
     indexes: number;
+    /** customers/{c}/addresses.json */
+    addresses: number;
+    /** stock/{article}.json */
+    stock: number;
+    /** The compute path's price objects: prices/{article}.json and customers/{c}/pricing.json. */
+    prices: number;
     /** Keys outside the layout (none, unless the manifest was edited by hand). */
     other: number;
   };
@@ -127,6 +133,9 @@ export function Queries<B extends Part<StoreBase & { outboxDepth(): number }>>(B
         `SELECT CASE
            WHEN key GLOB 'customers/*/*.pdf' THEN 'pdfs'
            WHEN key GLOB 'customers/*/backorders.json' THEN 'backorders'
+           WHEN key GLOB 'customers/*/addresses.json' AND key NOT GLOB 'customers/*/*/*' THEN 'addresses'
+           WHEN key GLOB 'stock/*.json' AND key NOT GLOB 'stock/*/*' THEN 'stock'
+           WHEN (key GLOB 'prices/*.json' AND key NOT GLOB 'prices/*/*') OR (key GLOB 'customers/*/pricing.json' AND key NOT GLOB 'customers/*/*/*') THEN 'prices'
            WHEN key GLOB 'customers/*/orders/*pages/*' THEN 'order_lists'
            WHEN key GLOB 'customers/*/invoices/*pages/*' THEN 'invoice_lists'
            WHEN key GLOB 'customers/*/credit-invoices/*pages/*' THEN 'credit_lists'
@@ -151,6 +160,9 @@ export function Queries<B extends Part<StoreBase & { outboxDepth(): number }>>(B
         order_lists: get('order_lists'),
         invoice_lists: get('invoice_lists'),
         indexes: get('indexes'),
+        addresses: get('addresses'),
+        stock: get('stock'),
+        prices: get('prices'),
         other: get('other'),
       };
     }

@@ -24,7 +24,7 @@ async function daemonLike(app: App, metrics: Metrics) {
     metrics.fileDone(r);
     return r;
   };
-  for (const name of ['ordrar_20251130.csv', 'fakturor_20251130.xml']) {
+  for (const name of ['ordrar_20251130.csv', 'fakturor_20251130.xml', 'kundregister_20251201.csv', 'leveransadresser_20251201.csv']) {
     copyFileSync(path.join(SAMPLES, name), path.join(drop, name));
     assert.equal((await take(name)).outcome, 'ingested', name);
   }
@@ -70,7 +70,7 @@ test('admin port: health, Prometheus metrics, and pages for feeds, quarantine, o
     assert.match(text, /^vendre_pull_documents_stored\{kind="order"\} \d+$/m);
     assert.match(text, /^process_cpu_user_seconds_total /m);
     // Feeds without a file yet have zero series (rate() works from the start) and no "since" series.
-    const quiet = app.cfg.feeds.find((f) => !['se-orders', 'xml-invoices'].includes(f.name));
+    const quiet = app.cfg.feeds.find((f) => !['se-orders', 'xml-invoices', 'se-kunder', 'se-leveransadresser'].includes(f.name));
     if (quiet) {
       assert.match(text, new RegExp(`^vendre_pull_files_taken_total\\{feed="${quiet.name}"\\} 0$`, 'm'));
       assert.doesNotMatch(text, new RegExp(`seconds_since_last_success\\{feed="${quiet.name}"\\}`));
@@ -97,6 +97,11 @@ test('admin port: health, Prometheus metrics, and pages for feeds, quarantine, o
     assert.match(customer, /data-testid="invoices"/);
     assert.match(customer, /\d\skr<\/td>/);
     assert.match(customer, /badge ok">published/);
+    // Its addresses (issue 17): the billing address and both delivery addresses, LAGER-B the default.
+    const addresses = /data-testid="addresses"[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(customer)?.[1] ?? '';
+    assert.equal(addresses.match(/<tr>/g)?.length, 3, addresses);
+    assert.match(addresses, /LAGER-B<\/span><\/td>[\s\S]*?Exportgatan 31, Lager B/);
+    assert.match(/<tr>(?:(?!<tr>)[\s\S])*default(?:(?!<tr>)[\s\S])*<\/tr>/.exec(addresses)?.[0] ?? '', /LAGER-B/);
     const order = /href="(\/customers\/10003\/orders\/[^"]+)"/.exec(customer)![1]!;
     const orderPage = await (await get(order)).text();
     assert.match(orderPage, /data-testid="products"/);
@@ -204,5 +209,8 @@ test('metrics: object kinds from keys', () => {
   assert.equal(kindOfKey('customers/10003/credit-invoices/590001.json'), 'credit');
   assert.equal(kindOfKey('customers/10003/invoices/500001.pdf'), 'pdf');
   assert.equal(kindOfKey('customers/10003/backorders.json'), 'backorders');
+  assert.equal(kindOfKey('customers/10003/addresses.json'), 'addresses');
+  assert.equal(kindOfKey('stock/HAV-6.json'), 'stock');
+  assert.equal(kindOfKey('customers/10003/stock/HAV-6.json'), 'other');
   assert.equal(kindOfKey('something/else'), 'other');
 });

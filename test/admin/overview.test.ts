@@ -14,7 +14,7 @@ const status = (over: Partial<Status> = {}): Status => ({
     { name: 'lines', pattern: 'rader_*.csv', last_file: null, last_ingested_at: null },
   ],
   documents: { orders: 5, invoices: 4, credit_invoices: 2, customers: 3, orphan_line_sets: 0 },
-  published: { objects: 0, orders: 0, invoices: 0, credit_invoices: 0, backorders: 0, pdfs: 0, list_pages: 0, order_lists: 0, invoice_lists: 0, indexes: 0, other: 0 },
+  published: { objects: 0, orders: 0, invoices: 0, credit_invoices: 0, backorders: 0, pdfs: 0, list_pages: 0, order_lists: 0, invoice_lists: 0, indexes: 0, addresses: 0, stock: 0, prices: 0, other: 0 },
   outbox: { depth: 0, failing: 0, last_error: null },
   dirty_customers: 0,
   files: { ingested: 2, rejected: 0, duplicate: 0 },

@@ -132,7 +132,7 @@ test('colour in pretty log lines follows NO_COLOR and FORCE_COLOR', () => {
 test('status: a long feed name widens the feed column instead of breaking it', async () => {
   const { formatStatus } = await import('../../src/cli/status.ts');
   const feed = (name: string) => ({ name, pattern: '*', last_file: { name: 'x.csv', outcome: 'ingested', records: 1, finished_at: '2025-11-30T10:00:00Z', error: null }, last_ingested_at: null });
-  const published = { objects: 0, orders: 0, invoices: 0, credit_invoices: 0, backorders: 0, pdfs: 0, list_pages: 0, order_lists: 0, invoice_lists: 0, indexes: 0, other: 0 };
+  const published = { objects: 0, orders: 0, invoices: 0, credit_invoices: 0, backorders: 0, pdfs: 0, list_pages: 0, order_lists: 0, invoice_lists: 0, indexes: 0, addresses: 0, stock: 0, prices: 0, other: 0 };
   const text = formatStatus({
     state: 's', target: 't', feeds: [feed('orders'), feed('business-central-sales-credit-memo-lines')],
     documents: { orders: 0, invoices: 0, credit_invoices: 0, customers: 0, orphan_line_sets: 0 }, published,

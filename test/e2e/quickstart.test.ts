@@ -93,7 +93,7 @@ test('the README quick start matches a run of its job: the seed, published files
   const [, total, parts] = /published\s+(\d+) objects: (.*)/.exec(human.stdout) ?? [];
   assert.equal(Number(total), files.length, human.stdout);
   assert.equal([...parts!.matchAll(/(\d+) [a-zA-Z ]+/g)].reduce((t, m) => t + Number(m[1]), 0), files.length, parts);
-  assert.match(parts!, /\d+ orders, \d+ invoices, \d+ credit invoices, \d+ backorder lists, 7 PDFs, \d+ list pages, \d+ index objects$/);
+  assert.match(parts!, /\d+ orders, \d+ invoices, \d+ credit invoices, \d+ backorder lists, 7 PDFs, \d+ list pages, \d+ index objects, \d+ address lists, \d+ stock documents, \d+ price objects$/);
 
   // A quiet start: no warning or error line.
   const loud = stdout.split('\n').filter((l) => /"level":(40|50|60)/.test(l));

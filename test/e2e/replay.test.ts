@@ -69,7 +69,7 @@ test('replay of the archive is idempotent, --fresh rebuilds the same state, rebu
   assert.equal(s.published.objects, state1.size);
   assert.equal(s.published.orders, 196);
   assert.equal(s.outbox.depth, 0);
-  assert.equal(s.feeds.length, 11);
+  assert.equal(s.feeds.length, 19);
   assert.equal(s.dirty_customers, 0);
   const text = spawnSync(process.execPath, [...CLI, '--config', cfg, 'status'], { encoding: 'utf8' });
   assert.match(text.stdout, /documents\s+196 orders, 178 invoices, 12 credit invoices, 21 customers/);

@@ -39,7 +39,7 @@ test('the bundled samples publish valid documents with the Pull API fields, and 
   }
   const files = walk(app.target.root);
   const validate = createValidator();
-  const seen = { order: 0, invoice: 0, credit: 0, 'order-list': 0, 'invoice-list': 0, 'credit-list': 0, backorders: 0, pdf: 0 };
+  const seen = { order: 0, invoice: 0, credit: 0, 'order-list': 0, 'invoice-list': 0, 'credit-list': 0, backorders: 0, addresses: 0, stock: 0, prices: 0, pricing: 0, pdf: 0 };
   const customers = new Set<string>();
   const dialects = { se: new Set<string>(), bc: new Set<string>() };
   let invoiceYears = 0;
@@ -55,6 +55,13 @@ test('the bundled samples publish valid documents with the Pull API fields, and 
     }
     const parsed = parseKey(key);
     assert.ok(parsed, `published key outside the layout: ${key}`);
+    if (parsed.type === 'stock') {
+      const body = JSON.parse(readFileSync(f, 'utf8')) as Record<string, unknown>;
+      assert.equal(validate('stock', body), undefined, key);
+      assert.equal(body.article, parsed.article);
+      seen.stock++;
+      continue;
+    }
     customers.add(parsed.customerNo);
     if (parsed.type === 'pdf') {
       assert.equal(readFileSync(f).subarray(0, 5).toString('latin1'), '%PDF-', key);
@@ -78,7 +85,7 @@ test('the bundled samples publish valid documents with the Pull API fields, and 
   assert.ok(customers.size >= 10, `10+ customers, got ${customers.size}`);
   assert.ok(indexes > customers.size, `an index.json per customer and year indexes: ${indexes}`);
   // Every dialect produces every document kind (issue 6); PDFs, tracking links and backorders occur.
-  for (const [dialect, kinds] of Object.entries(dialects)) assert.deepEqual([...kinds].sort(), ['backorders', 'credit', 'invoice', 'order'], dialect);
+  for (const [dialect, kinds] of Object.entries(dialects)) assert.deepEqual([...kinds].sort(), ['addresses', 'backorders', 'credit', 'invoice', 'order'], dialect);
   assert.ok(seen.credit >= 10 && seen['credit-list'] > 0 && seen.pdf >= 5, JSON.stringify(seen));
   assert.ok(trackingLinks > 100, `tracking links: ${trackingLinks}`);
   assert.ok(backordered >= 10, `backordered lines: ${backordered}`);

@@ -7,7 +7,7 @@ import { parse, type Tags } from 'yaml';
 import { buildViewerRequest } from '../../src/edge/bundle.ts';
 import { SETTINGS } from './cases.ts';
 import { COMPUTE_ORIGIN_ID } from '../../src/edge/cloudfront/kvs-keys.ts';
-import { LIST_PARAMS } from '../../src/edge/compute/params.ts';
+import { ARTICLE_PARAMS, LIST_PARAMS } from '../../src/edge/compute/params.ts';
 import { tmpDir } from '../helpers.ts';
 
 /** CloudFormation's short-form functions, read as plain objects. */
@@ -38,7 +38,7 @@ test('samples/aws: the rendered stack carries the generated function verbatim, a
   const key = r.CachePolicy!.Properties.CachePolicyConfig.ParametersInCacheKeyAndForwardedToOrigin;
   assert.deepEqual([key.HeadersConfig.HeaderBehavior, key.CookiesConfig.CookieBehavior, key.QueryStringsConfig.QueryStringBehavior], ['none', 'none', 'whitelist']);
   // Exactly the parameters the function forwards to the compute path (route.ts), nothing that could carry a credential.
-  assert.deepEqual([...key.QueryStringsConfig.QueryStrings].sort(), [...LIST_PARAMS].sort());
+  assert.deepEqual([...key.QueryStringsConfig.QueryStrings].sort(), [...LIST_PARAMS, ...ARTICLE_PARAMS].sort());
   const dist = r.Distribution!.Properties.DistributionConfig;
   assert.deepEqual(dist.DefaultCacheBehavior.AllowedMethods, ['GET', 'HEAD']);
   assert.equal(dist.DefaultCacheBehavior.ViewerProtocolPolicy, 'https-only');

@@ -121,6 +121,19 @@ valid('query orders, a __proto__ parameter is ignored', '/v1/orders', `customer_
 valid('query orders, __proto__ twice', '/v1/orders', `__proto__=1&customer_no=${C}&__proto__=2`, `customers/${C}/orders/pages/1.json`);
 valid('query one credit invoice', '/v1/credit-invoices/K-9', `customer_no=${C}`, `customers/${C}/credit-invoices/K-9.json`);
 valid('query backorders', '/v1/backorders', `customer_no=${C}`, `customers/${C}/backorders.json`);
+// Issue 17's extended calls: a customer's addresses, one article's stock (static), many articles (computed).
+valid('static addresses', `/v1/customers/${C}/addresses.json`, '', `customers/${C}/addresses.json`);
+valid('query addresses', '/v1/addresses', `customer_no=${C}&lang=sv`, `customers/${C}/addresses.json`);
+valid('query stock of one article', '/v1/stock/HAV-6', '', 'stock/HAV-6.json');
+valid('query stock of one article, customer_no ignored', '/v1/stock/RM-5000', `customer_no=${C}`, 'stock/RM-5000.json');
+valid('query stock of an article with space, slash and å', '/v1/stock/%C3%85%201%2F2', '', 'stock/~C3~85~201~2F2.json');
+computed('query stock of many articles', '/v1/stock', `customer_no=${C}&articles=HAV-6,RM-5000&page=2`, `stock?articles=HAV-6%2CRM-5000&customer_no=${C}`);
+computed('query prices of many articles', '/v1/prices', `quantity=2&customer_no=${C}&articles=HAV-6,RM-5000&page=2&from=2025-01-01&lang=sv`, `prices?articles=HAV-6%2CRM-5000&customer_no=${C}&quantity=2`);
+computed('query the price of one article', '/v1/prices/HAV-6', `customer_no=${C}&date=2025-12-04&currency=SEK`, `prices?article=HAV-6&currency=SEK&customer_no=${C}&date=2025-12-04`);
+computed('query prices, quantity 0 (the compute path refuses it)', '/v1/prices', `customer_no=${C}&articles=A&quantity=0`, `prices?articles=A&customer_no=${C}&quantity=0`, 400);
+computed('query stock, an empty entry (the compute path refuses it)', '/v1/stock', 'articles=A,,B', 'stock?articles=A%2C%2CB', 400);
+computed('query stock without articles (the compute path refuses it)', '/v1/stock', `customer_no=${C}`, `stock?customer_no=${C}`, 400);
+computed('query stock with an empty articles (the compute path refuses it)', '/v1/stock', 'articles=', 'stock?articles=', 400);
 valid('query customer number with a space (+)', '/v1/orders', 'customer_no=AB+12', 'customers/AB~2012/orders/pages/1.json');
 valid('query customer number percent-encoded', '/v1/orders', 'customer_no=%31%30%30%30%33', `customers/${C}/orders/pages/1.json`);
 VALID.push(c('old token during rotation', 'GET', `/v1/customers/${C}/orders/pages/1.json`, '', bearer(TOKENS[0]), { key: `customers/${C}/orders/pages/1.json` }));
@@ -355,6 +368,15 @@ const ATTACK_PATHS: Array<[string, string, string, 400 | 404]> = [
   ['overlong %C0%AE', `/v1/customers/${C}/%C0%AE%C0%AE/10002/orders/pages/1.json`, '', 400],
   ['unknown list', '/v1/quotes', `customer_no=${C}`, 404],
   ['backorders with an id', '/v1/backorders/1', `customer_no=${C}`, 404],
+  ['addresses with an id', '/v1/addresses/1', `customer_no=${C}`, 404],
+  ['addresses as a folder', `/v1/customers/${C}/addresses/1.json`, '', 404],
+  ['stock under a customer', `/v1/customers/${C}/stock/HAV-6.json`, '', 404],
+  ['stock with two segments', '/v1/stock/HAV-6/MAIN', '', 404],
+  ['stock with a trailing slash', '/v1/stock/', 'articles=HAV-6', 404],
+  ['prices with two segments', '/v1/prices/HAV-6/SEK', `customer_no=${C}`, 404],
+  ['prices under a customer', `/v1/customers/${C}/prices/HAV-6.json`, '', 404],
+  ['a customer\'s pricing object', `/v1/customers/${C}/pricing.json`, '', 404],
+  ['a price object', '/v1/customers/prices/HAV-6.json', '', 404],
   ['query list with trailing slash', '/v1/orders/', `customer_no=${C}`, 404],
   ['query document with two segments', '/v1/orders/100077/lines', `customer_no=${C}`, 404],
   ['query list, dot-dot', '/v1/orders/../customers', `customer_no=${C}`, 404],
@@ -408,6 +430,11 @@ const BAD_QUERIES: Array<[string, string, string, string?]> = [
   ['too many parameters', '/v1/orders', [`customer_no=${C}`, ...Array.from({ length: 40 }, (_, i) => `p${i}=1`)].join('&')],
   ['document id overlong', `/v1/orders/${'x'.repeat(300)}`, `customer_no=${C}`],
   ['backorders without customer', '/v1/backorders', ''],
+  ['addresses without customer', '/v1/addresses', 'articles=HAV-6'],
+  ['stock with articles twice', '/v1/stock', 'articles=A&articles=B'],
+  ['stock article overlong', `/v1/stock/${'x'.repeat(300)}`, ''],
+  ['price article overlong', `/v1/prices/${'x'.repeat(300)}`, `customer_no=${C}`],
+  ['prices without customer_no', '/v1/prices', 'articles=HAV-6'],
 ];
 for (const [name, path, query, compute] of BAD_QUERIES) {
   if (compute) {

@@ -233,7 +233,8 @@ test('init on tables without a common run id proposes no run (a NOTE says so); a
 
 test('init on the bundled Business Central exports proposes the runs the hand-written sample config has', async () => {
   const dir = path.resolve('samples/exports');
-  const names = readdirSync(dir).filter((n) => /^(Sales|TableDeletions).*\.csv$/.test(n)).sort();
+  // The order, invoice and credit memo tables with their shipments and deletions (SalesPrice_ is a price list: issue 17).
+  const names = readdirSync(dir).filter((n) => /^(Sales|TableDeletions).*\.csv$/.test(n) && !n.startsWith('SalesPrice_')).sort();
   assert.ok(names.length >= 8, names.join(', '));
   const r = await inspectSample(names.map((n) => path.join(dir, n)));
   assert.deepEqual(r.check.errors, [], r.yaml);

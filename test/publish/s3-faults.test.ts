@@ -38,11 +38,12 @@ async function converge(app: App, maxCycles = 15): Promise<number> {
   assert.fail(`the outbox did not drain in ${maxCycles} cycles (${app.store.outboxDepth()} left)`);
 }
 
-/** Removes one customer's documents from the store, so the next cycle deletes its objects. */
+/** Removes one customer's documents (and its register entry and addresses) from the store, so the next cycle deletes its objects. */
 function dropCustomer(app: App, customer: string): void {
   app.store.transaction(() => {
     app.store.db.prepare('DELETE FROM line_sets WHERE (kind, doc_id) IN (SELECT kind, id FROM docs WHERE customer_no = ?)').run(customer);
     app.store.db.prepare('DELETE FROM docs WHERE customer_no = ?').run(customer);
+    app.store.db.prepare('DELETE FROM entities WHERE owner = ?').run(customer);
     app.store.markDirty(customer);
   });
 }

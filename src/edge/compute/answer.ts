@@ -14,6 +14,9 @@ import { backordersKey, documentKey, indexKey, indexManifestKey, parseKey, type 
 import type { IndexManifest, YearIndex } from '../../render/indexes.ts';
 import { parseListParams, type ListParams } from './params.ts';
 import type { QueryPair } from '../query.ts';
+import type { ComputeKind } from '../route.ts';
+import { answerStock } from './stock.ts';
+import { answerPrices } from './prices.ts';
 
 /** Reads one published object as JSON; undefined when it does not exist. */
 export type ReadJson = (key: string) => Promise<unknown | undefined>;
@@ -27,6 +30,10 @@ export type ComputeAnswer =
 export interface ComputeSettings {
   /** The configured page size, for customers without a manifest. */
   pageSize: number;
+  /** The configured currency: the prices answered when a call names none. */
+  currency?: string;
+  /** Today (YYYY-MM-DD), the date prices are resolved for when a call gives none; UTC by default (tests pin it). */
+  today?: () => string;
 }
 
 /** Lifetime of a computed 200: as a list page's (config `publish.cacheControl.list` default). */
@@ -38,7 +45,9 @@ const NOT_INDEXED: ComputeAnswer = { status: 503, body: { error: 'not_indexed', 
 const NOT_FOUND: ComputeAnswer = { status: 404, body: { error: 'not_found', message: 'no such document' } };
 
 /** A list call (`/{prefix}/{list}?…`) that the viewer-request function (or serve) sent here. */
-export async function answerList(list: ListKind, query: readonly QueryPair[], read: ReadJson, settings: ComputeSettings): Promise<ComputeAnswer> {
+export async function answerList(list: ComputeKind, query: readonly QueryPair[], read: ReadJson, settings: ComputeSettings): Promise<ComputeAnswer> {
+  if (list === 'stock') return answerStock(query, read);
+  if (list === 'prices') return answerPrices(query, read, settings.today?.() ?? new Date().toISOString().slice(0, 10), settings.currency);
   const p = parseListParams(query);
   if ('status' in p) return { status: p.status, body: { error: p.error, message: p.message } };
   return computeList(list, p, read, settings);
@@ -58,6 +67,9 @@ export async function answerMissing(key: string, read: ReadJson, settings: Compu
     if (k.year !== undefined) Object.assign(p, { from: `${pad4(k.year)}-01-01`, to: `${pad4(k.year)}-12-31` });
     return computeList(k.list, p, read, settings, k.year);
   }
+  // Addresses are published for the customers a customers or delivery address export names: any
+  // other customer has none yet, an empty list (as for lists: "never exported" is "none yet").
+  if (k.type === 'addresses') return { status: 200, body: { schema_version: SCHEMA_VERSION, type: 'addresses', customer_no: k.customerNo, total: 0, items: [] } };
   if (k.type === 'backorders') {
     if ((await read(indexManifestKey(k.customerNo))) !== undefined) return NOT_FOUND;
     return { status: 200, body: { schema_version: SCHEMA_VERSION, type: 'backorders', customer_no: k.customerNo, total: 0, items: [] } };

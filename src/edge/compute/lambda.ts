@@ -14,7 +14,7 @@
 import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
 import { gunzipSync } from 'node:zlib';
 import { parseQueryString } from '../query.ts';
-import type { ListKind } from '../../layout/keys.ts';
+import type { ComputeKind } from '../route.ts';
 import { answerList, answerMissing, COMPUTED_CACHE_CONTROL, type ComputeAnswer, type ComputeSettings, type ReadJson } from './answer.ts';
 
 export interface ComputeOrigin extends ComputeSettings {
@@ -38,7 +38,7 @@ export interface UrlResult {
   body: string;
 }
 
-const LISTS: Record<string, ListKind> = { orders: 'orders', invoices: 'invoices', 'credit-invoices': 'credit-invoices' };
+const LISTS: Record<string, ComputeKind> = { orders: 'orders', invoices: 'invoices', 'credit-invoices': 'credit-invoices', stock: 'stock', prices: 'prices' };
 
 export function computeHandler(origin: ComputeOrigin, s3: S3Client): (event: UrlEvent) => Promise<UrlResult> {
   const base = origin.root ? `${origin.root}/${origin.prefix}/` : `${origin.prefix}/`;
@@ -70,7 +70,7 @@ export function computeHandler(origin: ComputeOrigin, s3: S3Client): (event: Url
     if (method !== 'GET' && method !== 'HEAD') return { statusCode: 405, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', allow: 'GET, HEAD' }, body: '{"error":"method_not_allowed","message":"only GET and HEAD"}\n' };
     const head = `/${origin.prefix}/`;
     const rest = event.rawPath.startsWith(head) ? event.rawPath.slice(head.length) : undefined;
-    if (rest !== undefined && rest.startsWith('customers/')) return reply(await answerMissing(rest, readJson, origin));
+    if (rest !== undefined && (rest.startsWith('customers/') || rest.startsWith('stock/'))) return reply(await answerMissing(rest, readJson, origin));
     const list = rest !== undefined && Object.prototype.hasOwnProperty.call(LISTS, rest) ? LISTS[rest]! : undefined;
     if (list === undefined) return reply({ status: 404, body: { error: 'not_found', message: 'no such document' } });
     return reply(await answerList(list, parseQueryString(event.rawQueryString ?? ''), readJson, origin));
@@ -78,7 +78,7 @@ export function computeHandler(origin: ComputeOrigin, s3: S3Client): (event: Url
 }
 
 /** Baked in by `vendre-pull edge` (prefix, page size); the bucket and its path come from the environment. */
-declare const VP_COMPUTE_SETTINGS: { prefix: string; pageSize: number };
+declare const VP_COMPUTE_SETTINGS: { prefix: string; pageSize: number; currency?: string };
 
 let lambdaHandler: ((event: UrlEvent) => Promise<UrlResult>) | undefined;
 

@@ -23,6 +23,8 @@ export const MAX_OFFSET = 999_999;
 export const MAX_PAGE = 999_999;
 
 export const LIST_PARAMS = ['customer_no', 'page', 'from', 'to', 'offset', 'count', 'limit'] as const;
+/** What stock and prices read besides `customer_no` (stock.ts, prices.ts); `article` is the one in a price call's path. */
+export const ARTICLE_PARAMS = ['articles', 'article', 'quantity', 'date', 'currency'] as const;
 
 export interface ListParams {
   customerNo: string;
