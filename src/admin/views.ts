@@ -414,7 +414,7 @@ export function customerPage(view: CustomerView, query: CustomerPageQuery, price
     const total = Number(b.total ?? every.length);
     return html`<h2 id="${spec.list}">${spec.title} <span class="muted">(${total})</span> <a class="muted" style="font-weight:400;font-size:13px" href="${objectHref(doc.key)}">published page ${str(b.page)} as JSON</a> ${stateBadge(view.state.get(doc.key))}</h2>
 <div class="panel">${table(items, columns, `No ${spec.title.toLowerCase()}.`, { testid: spec.list })}
-${pager(page, totalPages, (p) => `${customerHref(c, { ...customerQuery(query, prices?.page), [spec.list]: p })}#${spec.list}`)}</div>`;
+${pager(page, totalPages, (p) => `${customerHref(c, { ...customerQuery(query, prices && prices.page > 1 ? prices.page : undefined), [spec.list]: p })}#${spec.list}`)}</div>`;
   });
   const back = view.documents.find((d) => d.type === 'backorders');
   const backItems = ((back?.body as Body | undefined)?.items as Body[] | undefined) ?? [];
