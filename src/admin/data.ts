@@ -219,11 +219,12 @@ export async function customerPrices(app: App, customerNo: string, opts: { date:
   const customer = app.store.entitiesOf('customer', customerNo)[0];
   const pricing = renderPricing(customerNo, customer);
   const group = (pricing?.body.price_group as string | undefined) ?? null;
-  const count = app.store.priceArticlesFor(customerNo, group, { limit: 0, offset: 0 }).total;
-  if (count === 0) return undefined;
-  const pages = Math.max(1, Math.ceil(count / opts.perPage));
-  const page = Math.min(Math.max(1, opts.page), pages);
-  const { articles, total } = app.store.priceArticlesFor(customerNo, group, { limit: opts.perPage, offset: (page - 1) * opts.perPage });
+  const at = (page: number) => app.store.priceArticlesFor(customerNo, group, { limit: opts.perPage, offset: (page - 1) * opts.perPage });
+  let page = Math.max(1, opts.page);
+  let { articles, total } = at(page);
+  if (total === 0) return undefined;
+  // A page past the end (a shorter list since the link was made): the last page.
+  if (articles.length === 0) ({ articles, total } = at((page = Math.ceil(total / opts.perPage))));
   const docs = new Map<string, unknown>(articles.map((a) => [pricesKey(a), renderPrices(a, app.store.entitiesOf('price', priceOwner(a)))?.body]));
   if (pricing) docs.set(pricingKey(customerNo), pricing.body);
   const read = async (key: string) => docs.get(key);

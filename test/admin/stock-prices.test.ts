@@ -125,6 +125,10 @@ test("admin customer page: its price group and the prices it pays, resolved as t
     assert.equal(rows(p2, 'prices').length, 13);
     assert.deepEqual(rowOf(p2, 'prices', 'TP-0800')?.slice(0, 3), ['TP-0800', '459.00 SEK', 'list price']);
     assert.deepEqual(rowOf(p2, 'prices', 'PP-059')?.slice(0, 2), ['PP-059', '60.00 SEK']);
+    // A page past the end shows the last one.
+    const past = await (await get('/customers/10002?date=2025-12-01&prices=9')).text();
+    assert.equal(rows(past, 'prices').length, 13);
+    assert.match(past, /page 2 of 2/);
   } finally {
     await admin.close();
     app.close();
