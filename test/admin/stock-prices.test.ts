@@ -65,7 +65,8 @@ test('admin stock pages: a paged, searchable list of articles and each article p
 
     // Thousands of articles are paged: 230 more make 238, 100 a page.
     const header = headerOf('lagersaldo_20251201.csv');
-    const many = Array.from({ length: 230 }, (_, i) => `ZZ-${String(i).padStart(4, '0')};HUVUD;${i};${i};;`);
+    // 229 plain ones and one whose number holds markup, an ampersand and a space.
+    const many = [...Array.from({ length: 229 }, (_, i) => `ZZ-${String(i).padStart(4, '0')};HUVUD;${i};${i};;`), 'ZZ-Ö&<i> 1;HUVUD;7;7;;'];
     await take(app, 'lagersaldo_20251202.csv', Buffer.from(`${header}\r\n${many.join('\r\n')}\r\n`, 'latin1'));
     const first = await (await get('/stock')).text();
     assert.match(first, /238 articles with stock/);
@@ -74,10 +75,18 @@ test('admin stock pages: a paged, searchable list of articles and each article p
     assert.match(first, /href="\/stock\?page=2">older/);
     const last = await (await get('/stock?page=3')).text();
     assert.equal(rows(last, 'stock').length, 38);
-    assert.equal(cells(rows(last, 'stock').at(-1)!)[0], 'ZZ-0229');
+    assert.equal(cells(rows(last, 'stock').at(-1)!)[0], 'ZZ-Ö&amp;&lt;i&gt; 1');
     const searched = await (await get('/stock?q=ZZ-02')).text();
-    assert.match(searched, /30 articles match/);
-    assert.equal(rows(searched, 'stock').length, 30);
+    assert.match(searched, /29 articles match/);
+    assert.equal(rows(searched, 'stock').length, 29);
+    // Markup in an article number is text, and its link finds it.
+    const odd = await (await get('/stock?q=%3Ci%3E')).text();
+    assert.ok(!odd.includes('<i>'), 'no raw markup');
+    const link = /href="(\/stock\/ZZ-[^"]+)"/.exec(odd)![1]!;
+    assert.equal(link, '/stock/ZZ-%C3%96%26%3Ci%3E%201');
+    const oddPage = await (await get(link)).text();
+    assert.match(oddPage, /Article <span class="mono">ZZ-Ö&amp;&lt;i&gt; 1<\/span>/);
+    assert.equal((await get(/href="(\/objects\/stock\/[^"]+)">JSON as published/.exec(oddPage)![1]!)).status, 200);
   } finally {
     await admin.close();
     app.close();
