@@ -9,7 +9,11 @@ import type { DataErrorContext } from '../errors.ts';
 import { isIgnoredName } from '../inbox/names.ts';
 import { serialize, sha256 } from '../publish/plan.ts';
 import { renderCustomer, type RenderedDocument } from '../render/documents.ts';
-import { renderAddresses, withCustomerRecord } from '../render/extended.ts';
+import { renderAddresses, renderPrices, renderPricing, renderStock, withCustomerRecord } from '../render/extended.ts';
+import { answerPrices } from '../edge/compute/prices.ts';
+import { percentEncode } from '../edge/query.ts';
+import { pricesKey, pricingKey } from '../layout/keys.ts';
+import { priceOwner, stockOwner } from '../model.ts';
 import type { FileRow } from '../store/db.ts';
 
 export interface FeedOverview {
@@ -146,4 +150,96 @@ export function customerView(app: App, customerNo: string): CustomerView | undef
   const latest = [...docs].sort((a, b) => (a.header.date < b.header.date ? 1 : a.header.date > b.header.date ? -1 : 0))[0];
   const billing = (addresses?.body.items as Array<Record<string, unknown>> | undefined)?.find((a) => a.type === 'billing');
   return { customer_no: customerNo, company: latest?.header.customer?.company ?? (billing?.company as string | null | undefined) ?? null, documents, state, invalid };
+}
+
+export interface StockRow {
+  article: string;
+  warehouses: number;
+  /** The article's stock document as it is published (on hand, available, next incoming, per warehouse). */
+  body: Record<string, unknown>;
+}
+
+/** One page of the articles with stock; `q` is part of the article number. */
+export function stockList(app: App, opts: { q: string; limit: number; offset: number }): { rows: StockRow[]; total: number } {
+  const { rows, total } = app.store.stockArticles(opts);
+  return {
+    rows: rows.map((r) => ({ ...r, body: renderStock(r.article, app.store.entitiesOf('stock', stockOwner(r.article)))?.body ?? {} })),
+    total,
+  };
+}
+
+export interface StockView {
+  article: string;
+  doc: RenderedDocument;
+  state: PublishState;
+}
+
+/** One article's stock document as rendered from the store now, with its publish state. */
+export function stockView(app: App, article: string): StockView | undefined {
+  const owner = stockOwner(article);
+  const doc = renderStock(article, app.store.entitiesOf('stock', owner));
+  if (!doc) return undefined;
+  const sha = sha256(serialize(doc.body));
+  const invalid = app.store.publishErrorsOf(owner).has(doc.key);
+  const state: PublishState = invalid ? 'invalid' : app.store.manifestOf(owner).get(doc.key) === sha ? 'published' : app.store.queuedOf(owner).get(doc.key) === sha ? 'queued' : 'not published';
+  return { article, doc, state };
+}
+
+/** One resolved price as the compute path answers it (src/edge/compute/prices.ts). */
+export interface ResolvedPrice {
+  article: string;
+  found: boolean;
+  price?: string;
+  currency?: string;
+  source?: 'customer' | 'group' | 'list';
+  min_quantity?: string;
+  valid_to?: string | null;
+  list_price?: string | null;
+  breaks?: Array<{ min_quantity: string; price: string }>;
+}
+
+export interface CustomerPrices {
+  price_group: string | null;
+  date: string;
+  currency: string | null;
+  /** Articles with a price row that can apply to the customer (list, its group's or its own). */
+  total: number;
+  page: number;
+  perPage: number;
+  items: ResolvedPrice[];
+}
+
+/**
+ * The prices a customer pays on `date`, one page of articles at a time: the price documents the
+ * publisher renders (prices/{article}.json, customers/{c}/pricing.json) resolved by the compute
+ * path's own resolver, so this page shows what the Pull API answers. Undefined when no price row
+ * can apply to the customer.
+ */
+export async function customerPrices(app: App, customerNo: string, opts: { date: string; page: number; perPage: number }): Promise<CustomerPrices | undefined> {
+  const customer = app.store.entitiesOf('customer', customerNo)[0];
+  const pricing = renderPricing(customerNo, customer);
+  const group = (pricing?.body.price_group as string | undefined) ?? null;
+  const at = (page: number) => app.store.priceArticlesFor(customerNo, group, { limit: opts.perPage, offset: (page - 1) * opts.perPage });
+  let page = Math.max(1, opts.page);
+  let { articles, total } = at(page);
+  if (total === 0) return undefined;
+  // A page past the end (a shorter list since the link was made): the last page.
+  if (articles.length === 0) ({ articles, total } = at((page = Math.ceil(total / opts.perPage))));
+  const docs = new Map<string, unknown>(articles.map((a) => [pricesKey(a), renderPrices(a, app.store.entitiesOf('price', priceOwner(a)))?.body]));
+  if (pricing) docs.set(pricingKey(customerNo), pricing.body);
+  const read = async (key: string) => docs.get(key);
+  const currency = app.cfg.currency;
+  const items: ResolvedPrice[] = [];
+  // One article per call (`article`, not `articles`): an article number may hold a comma.
+  for (const article of articles) {
+    const query = [
+      { name: 'customer_no', value: percentEncode(customerNo) },
+      { name: 'article', value: percentEncode(article) },
+      { name: 'date', value: opts.date },
+    ];
+    const answer = await answerPrices(query, read, opts.date, currency);
+    const item = 'body' in answer && answer.status === 200 ? ((answer.body.items as ResolvedPrice[] | undefined)?.[0] ?? { article, found: false }) : { article, found: false };
+    items.push(item);
+  }
+  return { price_group: group, date: opts.date, currency: currency ?? null, total, page, perPage: opts.perPage, items };
 }

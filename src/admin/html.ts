@@ -117,13 +117,14 @@ td{max-width:640px}
 export interface Layout {
   title: string;
   /** Which nav entry is current. */
-  section?: 'overview' | 'customers' | 'quarantine' | 'outbox' | 'files';
+  section?: 'overview' | 'customers' | 'stock' | 'quarantine' | 'outbox' | 'files';
 }
 
 export function page(layout: Layout, body: Html): string {
   const nav: Array<[Layout['section'], string, string]> = [
     ['overview', '/', 'Overview'],
     ['customers', '/customers', 'Customers'],
+    ['stock', '/stock', 'Stock'],
     ['files', '/files', 'Files'],
     ['quarantine', '/quarantine', 'Quarantine'],
     ['outbox', '/outbox', 'Outbox'],

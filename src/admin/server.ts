@@ -19,8 +19,9 @@ import { ConfigError, logCode } from '../errors.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import { serialize } from '../publish/plan.ts';
 import { documentKey, parseKey, type ListKind } from '../layout/keys.ts';
-import { customerView, feedOverview, fileHistory, findCustomers, outbox, quarantine } from './data.ts';
-import { customerHref, customerPage, customersPage, documentPage, filesPage, listFromUrl, notFoundPage, outboxPage, overviewPage, quarantineFilePage, quarantinePage } from './views.ts';
+import { customerPrices, customerView, feedOverview, fileHistory, findCustomers, outbox, quarantine, stockList, stockView } from './data.ts';
+import { customerHref, customerPage, customersPage, documentPage, errorPage, filesPage, listFromUrl, notFoundPage, outboxPage, overviewPage, quarantineFilePage, quarantinePage, STOCK_ROWS_PER_PAGE, stockListPage, stockPage } from './views.ts';
+import { strictDate } from '../edge/compute/params.ts';
 
 export interface Health {
   ready: boolean;
@@ -211,7 +212,11 @@ export async function startAdmin(opts: AdminOptions): Promise<{ server: http.Ser
             const n = positive(url.searchParams.get(l));
             if (n) pages[l] = n;
           }
-          return htmlPage(200, customerPage(view, pages));
+          // Prices as the compute path resolves them today (UTC, as it does), or on `?date=`.
+          const dateParam = url.searchParams.get('date') ?? undefined;
+          if (dateParam !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(dateParam) || strictDate(dateParam) === undefined)) return htmlPage(400, errorPage('Bad date', '`date` is not a calendar date YYYY-MM-DD.'));
+          const prices = await customerPrices(app, customer, { date: dateParam ?? new Date().toISOString().slice(0, 10), page: positive(url.searchParams.get('prices')) ?? 1, perPage: CUSTOMER_PRICES_PER_PAGE });
+          return htmlPage(200, customerPage(view, { pages, date: dateParam }, prices));
         }
         const list = listFromUrl(rest[1]!);
         if (rest.length === 3 && list) {
@@ -226,6 +231,17 @@ export async function startAdmin(opts: AdminOptions): Promise<{ server: http.Ser
         }
         return htmlPage(404, notFoundPage('No such document.'));
       }
+      if (first === 'stock') {
+        if (rest.length === 0) {
+          const q = (url.searchParams.get('q') ?? '').trim().slice(0, 100);
+          const pageNo = positive(url.searchParams.get('page')) ?? 1;
+          const { rows, total } = stockList(app, { q, limit: STOCK_ROWS_PER_PAGE, offset: (pageNo - 1) * STOCK_ROWS_PER_PAGE });
+          return htmlPage(200, stockListPage({ q, rows, total, page: pageNo, perPage: STOCK_ROWS_PER_PAGE }));
+        }
+        const v = rest.length === 1 ? stockView(app, rest[0]!) : undefined;
+        if (!v) return htmlPage(404, notFoundPage('No stock for this article.'));
+        return htmlPage(200, stockPage(v));
+      }
       if (first === 'objects' && rest.length > 0) {
         const key = rest.join('/');
         const parsed = parseKey(key);
@@ -236,7 +252,7 @@ export async function startAdmin(opts: AdminOptions): Promise<{ server: http.Ser
           return send(200, { 'content-type': stored.contentType, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'x-vendre-pull-source': 'target' }, body);
         }
         // Not on the target (yet): what the store renders now, marked as such.
-        const doc = parsed.type === 'stock' ? undefined : customerView(app, parsed.customerNo)?.documents.find((d) => d.key === key);
+        const doc = parsed.type === 'stock' ? stockView(app, parsed.article)?.doc : customerView(app, parsed.customerNo)?.documents.find((d) => d.key === key);
         if (!doc) return send(404, { 'content-type': 'application/json; charset=utf-8' }, '{"error":"not_found","message":"no such document"}\n');
         return send(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'x-vendre-pull-source': 'rendered' }, serialize(doc.body));
       }
@@ -263,6 +279,9 @@ export function tokenMatches(token: string, hashes: readonly Buffer[]): boolean 
   for (const h of hashes) if (h.length === presented.length && timingSafeEqual(presented, h)) ok = true;
   return ok;
 }
+
+/** Articles per page of a customer's prices. */
+const CUSTOMER_PRICES_PER_PAGE = 50;
 
 function positive(v: string | null): number | undefined {
   if (!v || !/^\d{1,6}$/.test(v)) return undefined;

@@ -4,8 +4,8 @@
  */
 import type { Status } from '../ops/status.ts';
 import type { RenderedDocument } from '../render/documents.ts';
-import { documentKey, type ListKind } from '../layout/keys.ts';
-import type { CustomerRow, CustomerView, FeedOverview, OutboxOverview, PublishState, QuarantinedFile, QuarantineError } from './data.ts';
+import { documentKey, stockKey, type ListKind } from '../layout/keys.ts';
+import type { CustomerPrices, CustomerRow, CustomerView, FeedOverview, OutboxOverview, PublishState, QuarantinedFile, QuarantineError, StockRow, StockView } from './data.ts';
 import type { FileRow } from '../store/db.ts';
 import { badge, href, html, page, raw, table, type Html } from './html.ts';
 
@@ -44,6 +44,10 @@ export function objectHref(key: string): string {
 
 export function customerHref(customerNo: string, query: Record<string, string | number | undefined> = {}): string {
   return href(['customers', customerNo], query);
+}
+
+export function stockHref(article: string): string {
+  return href(['stock', article]);
 }
 
 export function documentHref(customerNo: string, list: ListKind, id: string): string {
@@ -136,6 +140,7 @@ ${card(s.documents.orders, 'orders')}
 ${card(s.documents.invoices, 'invoices')}
 ${card(s.documents.credit_invoices, 'credit invoices')}
 ${card(s.published.objects, 'published objects')}
+${card(s.published.stock, 'articles with stock published', undefined, '/stock')}
 ${card(stale.length, 'stale feeds', stale.length ? 'bad' : undefined)}
 ${card(s.pdfs_waiting.length, 'PDFs waiting for their document', undefined, s.pdfs_waiting.length ? '#pdfs-waiting' : undefined)}
 ${card(s.outbox.depth, 'outbox', s.outbox.failing ? 'bad' : undefined, '/outbox')}
@@ -344,7 +349,37 @@ function allItems(view: CustomerView, spec: ListSpec): { items: Body[]; perPubli
   return { items: pages.flatMap((d) => ((d.body as Body).items as Body[]) ?? []), perPublishedPage: Number((pages[0]?.body as Body | undefined)?.per_page ?? 50) || 50 };
 }
 
-export function customerPage(view: CustomerView, pages: Partial<Record<ListKind, number>>): string {
+/** The customer page's query: a page per list, the prices page and the date prices are shown for. */
+export interface CustomerPageQuery {
+  pages: Partial<Record<ListKind, number>>;
+  /** Given in the URL (`?date=`); otherwise today, and not repeated in links. */
+  date?: string;
+}
+
+function customerQuery(q: CustomerPageQuery, prices: number | undefined): Record<string, string | number | undefined> {
+  return { ...q.pages, prices, date: q.date };
+}
+
+function pricesSection(c: string, prices: CustomerPrices | undefined, q: CustomerPageQuery): Html | string {
+  if (!prices) return '';
+  const pages = Math.max(1, Math.ceil(prices.total / prices.perPage));
+  const source = (s: string | undefined) => (s === 'customer' ? badge('own price', 'ok') : s === 'group' ? badge('price group', 'warn') : badge('list price', 'muted'));
+  return html`<h2 id="prices">Prices <span class="muted">(${prices.total} article${prices.total === 1 ? '' : 's'})</span></h2>
+<p class="muted" data-testid="price-basis">Price group: ${prices.price_group ? html`<span class="mono">${prices.price_group}</span>` : 'none (list prices where it has none of its own)'} · on ${prices.date} · quantity 1${prices.currency ? html` · ${prices.currency}` : ''} · resolved as the Pull API's <span class="mono">/prices</span> call resolves them.</p>
+<form method="get" action="${customerHref(c)}#prices">${Object.entries(q.pages).map(([k, v]) => html`<input type="hidden" name="${k}" value="${String(v)}">`)}<input type="text" name="date" value="${prices.date}" aria-label="Prices on date (YYYY-MM-DD)"> <button type="submit">Prices on date</button></form>
+<div class="panel">${table(prices.items, [
+    { label: 'Article', cell: (it) => html`<a class="mono" href="${stockHref(it.article)}">${it.article}</a>` },
+    { label: 'Price', cell: (it) => (it.found ? html`${str(it.price)} <span class="muted">${str(it.currency)}</span>` : html`<span class="muted">no price on this date</span>`), numeric: true },
+    { label: 'Source', cell: (it) => (it.found ? source(it.source) : '') },
+    { label: 'List price', cell: (it) => str(it.list_price), numeric: true },
+    { label: 'Quantity breaks', cell: (it) => (it.breaks ?? []).map((b, i) => html`${i ? ' · ' : ''}<span class="mono">${b.min_quantity}+: ${b.price}</span>`) },
+    { label: 'Valid to', cell: (it) => str(it.valid_to) },
+  ], 'No prices.', { testid: 'prices' })}
+${pager(prices.page, pages, (p) => `${customerHref(c, customerQuery(q, p))}#prices`)}</div>`;
+}
+
+export function customerPage(view: CustomerView, query: CustomerPageQuery, prices?: CustomerPrices): string {
+  const pages = query.pages;
   const c = view.customer_no;
   const sections = LISTS.map((spec) => {
     if (!listPage(view, spec, 1)) return '';
@@ -379,7 +414,7 @@ export function customerPage(view: CustomerView, pages: Partial<Record<ListKind,
     const total = Number(b.total ?? every.length);
     return html`<h2 id="${spec.list}">${spec.title} <span class="muted">(${total})</span> <a class="muted" style="font-weight:400;font-size:13px" href="${objectHref(doc.key)}">published page ${str(b.page)} as JSON</a> ${stateBadge(view.state.get(doc.key))}</h2>
 <div class="panel">${table(items, columns, `No ${spec.title.toLowerCase()}.`, { testid: spec.list })}
-${pager(page, totalPages, (p) => `${customerHref(c, { ...pages, [spec.list]: p })}#${spec.list}`)}</div>`;
+${pager(page, totalPages, (p) => `${customerHref(c, { ...customerQuery(query, prices && prices.page > 1 ? prices.page : undefined), [spec.list]: p })}#${spec.list}`)}</div>`;
   });
   const back = view.documents.find((d) => d.type === 'backorders');
   const backItems = ((back?.body as Body | undefined)?.items as Body[] | undefined) ?? [];
@@ -424,7 +459,8 @@ ${pager(page, totalPages, (p) => `${customerHref(c, { ...pages, [spec.list]: p }
 <p class="muted">As Vendre's “Mitt konto” lists them: rendered from the store now, with each object's publish state.</p>
 ${sections}
 ${backorders}
-${addresses}`;
+${addresses}
+${pricesSection(c, prices, query)}`;
   return page({ title: `Customer ${c}`, section: 'customers' }, body);
 }
 
@@ -491,6 +527,58 @@ ${packages.length
     : ''}
 <p><a href="${objectHref(doc.key)}">JSON as published</a>${pdf ? html` · <a href="${pdf}" rel="noreferrer noopener">PDF</a>` : ''} · <span class="muted mono">${doc.key}</span></p>`;
   return page({ title: `${TITLES[doc.type] ?? doc.type} ${str(b.id)}`, section: 'customers' }, body);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Articles per page of the stock list (a B2B catalogue has thousands). */
+export const STOCK_ROWS_PER_PAGE = 100;
+
+export function stockListPage(d: { q: string; rows: StockRow[]; total: number; page: number; perPage: number }): string {
+  const pages = Math.max(1, Math.ceil(d.total / d.perPage));
+  const body = html`
+<h1>Stock</h1>
+<form method="get" action="/stock"><input type="search" name="q" value="${d.q}" placeholder="Article number" aria-label="Article number"> <button type="submit">Find</button></form>
+<p class="muted">${d.q ? html`${d.total} article${d.total === 1 ? '' : 's'} match “${d.q}”` : html`${d.total} article${d.total === 1 ? '' : 's'} with stock`}; per article one <span class="mono">stock/{article}.json</span>, the same for every customer.</p>
+<div class="panel">${table(d.rows, [
+    { label: 'Article', cell: (r) => html`<a class="mono" href="${stockHref(r.article)}">${r.article}</a>` },
+    { label: 'On hand', cell: (r) => str(r.body.on_hand), numeric: true },
+    { label: 'Available', cell: (r) => str(r.body.available), numeric: true },
+    { label: 'In stock', cell: (r) => (r.body.in_stock === true ? badge('yes', 'ok') : badge('no', 'bad')) },
+    { label: 'Next incoming', cell: (r) => str(r.body.incoming_date) },
+    { label: 'Quantity', cell: (r) => str(r.body.incoming_quantity), numeric: true },
+    { label: 'Warehouses', cell: (r) => r.warehouses, numeric: true },
+  ], d.q ? 'No article matches.' : 'No stock stored yet.', { testid: 'stock' })}
+${pager(d.page, pages, (p) => href(['stock'], { q: d.q, page: p }))}</div>`;
+  return page({ title: 'Stock', section: 'stock' }, body);
+}
+
+export function stockPage(v: StockView): string {
+  const b = v.doc.body as Body;
+  const warehouses = (b.warehouses as Body[] | undefined) ?? [];
+  const body = html`
+<p><a href="/stock">‹ stock</a></p>
+<h1>Article <span class="mono">${v.article}</span> ${stateBadge(v.state)}</h1>
+<div class="cards">
+<div class="card"><div class="n">${str(b.on_hand)}</div><div class="l">on hand</div></div>
+<div class="card"><div class="n">${str(b.available)}</div><div class="l">available</div></div>
+<div class="card"><div class="n">${b.in_stock === true ? badge('in stock', 'ok') : badge('not in stock', 'bad')}</div><div class="l">for the shop</div></div>
+<div class="card"><div class="n">${str(b.incoming_date) || '—'}</div><div class="l">next incoming${b.incoming_quantity !== null && b.incoming_quantity !== undefined ? html` · ${str(b.incoming_quantity)}` : ''}</div></div>
+</div>
+<h2>Per warehouse <span class="muted">(${warehouses.length})</span></h2>
+<div class="panel">${table(warehouses, [
+    { label: 'Warehouse', cell: (w) => html`<span class="mono">${str(w.warehouse)}</span>` },
+    { label: 'On hand', cell: (w) => str(w.on_hand), numeric: true },
+    { label: 'Available', cell: (w) => str(w.available), numeric: true },
+    { label: 'Next incoming', cell: (w) => str(w.incoming_date) },
+    { label: 'Quantity', cell: (w) => str(w.incoming_quantity), numeric: true },
+  ], 'No warehouses.', { testid: 'warehouses' })}</div>
+<p><a href="${objectHref(stockKey(v.article))}">JSON as published</a> · <span class="muted mono">${v.doc.key}</span> · <span class="muted">source <span class="mono">${v.doc.source.file}:${v.doc.source.line}</span></span></p>`;
+  return page({ title: `Stock ${v.article}`, section: 'stock' }, body);
+}
+
+export function errorPage(title: string, what: string): string {
+  return page({ title }, html`<h1>${title}</h1><p>${what}</p><p><a href="/">Overview</a></p>`);
 }
 
 export function notFoundPage(what: string): string {

@@ -1,3 +1,4 @@
+import { PRICE_OWNER_PREFIX, STOCK_OWNER_PREFIX } from '../model.ts';
 import type { Part, StoreBase } from './base.ts';
 
 /** One row of the file history. */
@@ -201,6 +202,40 @@ export function Queries<B extends Part<StoreBase & { outboxDepth(): number }>>(B
 
     docCountsOf(customerNo: string): Record<string, number> {
       return Object.fromEntries(this.sql<[string], { kind: string; n: number }>('SELECT kind, count(*) AS n FROM docs WHERE customer_no = ? GROUP BY kind').all(customerNo).map((k) => [k.kind, k.n]));
+    }
+
+    /**
+     * One page of the articles with stock, in article order, with how many warehouses each has;
+     * `q` (if any) is part of the article number. For the admin's stock list (thousands of articles).
+     */
+    stockArticles(opts: { q?: string; limit: number; offset: number }): { rows: Array<{ article: string; warehouses: number }>; total: number } {
+      const q = opts.q ?? '';
+      // Owners are the prefix + the article: matching on the owner keeps the (owner, kind) index usable.
+      const pattern = `${STOCK_OWNER_PREFIX}%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const where = "kind = 'stock' AND owner LIKE @pattern ESCAPE '\\'";
+      const rows = this.sql<[Record<string, string | number>], { article: string; warehouses: number }>(
+        `SELECT substr(owner, @from) AS article, count(*) AS warehouses FROM entities WHERE ${where} GROUP BY owner ORDER BY owner LIMIT @limit OFFSET @offset`,
+      ).all({ pattern, from: STOCK_OWNER_PREFIX.length + 1, limit: opts.limit, offset: opts.offset });
+      const total = this.sql<[Record<string, string>]>(`SELECT count(DISTINCT owner) FROM entities WHERE ${where}`).pluck().get({ pattern }) as number;
+      return { rows, total };
+    }
+
+    /**
+     * One page of the articles whose price rows can apply to a customer (list prices, its price
+     * group's, its own), in article order; which row it pays is the compute path's resolver's call.
+     */
+    priceArticlesFor(customerNo: string, group: string | null, opts: { limit: number; offset: number }): { articles: string[]; total: number } {
+      const where = `kind = 'price' AND (json_extract(body, '$.type') = 'all'
+        OR (json_extract(body, '$.type') = 'group' AND json_extract(body, '$.code') = @group)
+        OR (json_extract(body, '$.type') = 'customer' AND json_extract(body, '$.code') = @customer))`;
+      const params = { group: group ?? null, customer: customerNo };
+      const articles = this.sql<[Record<string, string | number | null>], { article: string }>(
+        `SELECT substr(owner, @from) AS article FROM entities WHERE ${where} GROUP BY owner ORDER BY owner LIMIT @limit OFFSET @offset`,
+      )
+        .all({ ...params, from: PRICE_OWNER_PREFIX.length + 1, limit: opts.limit, offset: opts.offset })
+        .map((r) => r.article);
+      const total = this.sql<[Record<string, string | null>]>(`SELECT count(DISTINCT owner) FROM entities WHERE ${where}`).pluck().get(params) as number;
+      return { articles, total };
     }
 
     /** The company name on the customer's newest document. */
