@@ -106,7 +106,8 @@ export function entityKind(fileName: string, recordElement: string | undefined, 
   };
   // A document has a date of its own and quantities or amounts; registers have neither.
   const documentDate = has(['Orderdatum', 'Order Date', 'Fakturadatum', 'Invoice Date', 'Posting Date', 'Document Date', 'Bokföringsdatum', 'Datum', 'Date', 'Due Date', 'Förfallodatum']);
-  const lineLike = has(['Line No.', 'Radnr', 'Line Amount', 'Radbelopp', 'Amount Including VAT', 'Belopp inkl moms', 'Moms %', 'VAT %']);
+  // Not `Line No.`: a price list line has one too.
+  const lineLike = has(['Line Amount', 'Radbelopp', 'Amount Including VAT', 'Belopp inkl moms', 'Moms %', 'VAT %']);
   const addressParts = (group: 'customer' | 'delivery') => VOCABULARY[group === 'customer' ? 'customers' : 'delivery_addresses'].filter((f) => f.address && /address$|zipcode|ziparea/.test(f.field) && found(group === 'customer' ? 'customers' : 'delivery_addresses', f.field)).length;
   const fits: Record<EntityFeedKind, () => boolean> = {
     customers: () => !documentDate && !lineLike && found('customers', 'id'),

@@ -12,7 +12,8 @@ import { sampleApp } from '../support/s3-app.ts';
 
 /**
  * `init` on every sample dialect in samples/exports (Swedish flat CSV in Windows-1252, XML invoices,
- * Business Central's header/line/shipment/deletion tables, a multi-record XML export): the proposals, pasted unedited as the feeds of a config,
+ * Business Central's header/line/shipment/deletion tables, a multi-record XML export, and the
+ * registers of both ERPs: customers, delivery addresses, stock, price lists): the proposals, pasted unedited as the feeds of a config,
  * ingest every sample without an error and publish the same objects as the hand-written feeds of
  * samples/vendre-pull.yaml, byte for byte, except where the hand-written config made a choice the
  * export cannot tell (listed below).
