@@ -153,8 +153,10 @@ export function proposeEntities(sample: Sample, support: SchemaSupport, kind: En
     if (!supported.has(f.field)) continue;
     for (const [tier, names] of f.tiers.entries()) {
       const hits = sample.fields.filter((c) => !used.has(c) && fieldMatches(c, f, names, xml));
-      // A column with values wins over an empty one of the same tier.
-      const column = hits.find((c) => values(c).length > 0) ?? hits[0];
+      // The record's own fields before a child element's (`@nr` before `Leveransadress/@kod`), and
+      // a column with values before an empty one of the same tier.
+      const ranked = [...hits.filter((c) => !xml || !c.includes('/')), ...hits.filter((c) => xml && c.includes('/'))];
+      const column = ranked.find((c) => values(c).length > 0) ?? ranked[0];
       if (column === undefined) continue;
       used.add(column);
       map.push([f.field, { value: column, why: `"${leafOf(column, xml)}" is a common name for it${tier > 0 ? ' (no more specific column)' : ''}` }]);

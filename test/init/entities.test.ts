@@ -228,3 +228,35 @@ test('init tells registers from documents: order and invoice files that name cus
   assert.match(r.yaml, /stock\.on_hand: Quantity/);
   assert.match(r.yaml, /# NOTE: the same article and warehouse appears on several rows/);
 });
+
+test('init on XML registers: a kunder file whose records hold a delivery address element, and a stock file keyed by attributes', async () => {
+  const dir = tmpDir('vp-init-xmlreg');
+  const kunder = path.join(dir, 'kunder_20251203.xml');
+  writeFileSync(kunder, [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<Kunder>',
+    '  <Kund nr="1001"><Namn>Berg Bygg AB</Namn><Adress>Storgatan 1</Adress><Postnr>123 45</Postnr><Ort>Farsta</Ort><Land>SE</Land><Prisgrupp>BYGG</Prisgrupp>',
+    '    <Leveransadress kod="LAGER"><Adress>Lagervägen 2</Adress><Postnr>123 46</Postnr><Ort>Farsta</Ort></Leveransadress></Kund>',
+    '  <Kund nr="1002"><Namn>Café Ek</Namn><Adress>Torget 3</Adress><Postnr>222 23</Postnr><Ort>Lund</Ort><Land>Sverige</Land></Kund>',
+    '</Kunder>',
+  ].join('\n'));
+  const stock = path.join(dir, 'Lager_20251203.xml');
+  writeFileSync(stock, '<?xml version="1.0"?>\n<Lager><Artikel nr="KAF-1" lager="HUVUD"><Saldo>12,5</Saldo><Disponibelt>10</Disponibelt></Artikel><Artikel nr="KAF-1" lager="NORR"><Saldo>3</Saldo><Disponibelt>3</Disponibelt></Artikel></Lager>\n');
+
+  const k = feedOf(await inspectSample(kunder));
+  assert.equal(k.kind, 'customers');
+  assert.equal(k.map.id, '@nr', "the record's own number, not its delivery address element's code");
+  assert.equal(k.map['customer.address'], 'Adress', 'not Leveransadress/Adress');
+  const s = feedOf(await inspectSample(stock));
+  assert.equal(s.kind, 'stock');
+  assert.deepEqual(s.map, { id: '@nr', warehouse: '@lager', 'stock.on_hand': 'Saldo', 'stock.available': 'Disponibelt' });
+  const app = await ingestAll([k, s], [kunder, stock]);
+  try {
+    const out = published(app);
+    const a = out.get('customers/1001/addresses.json') as { items: Array<Record<string, unknown>> };
+    assert.deepEqual([a.items[0]!.company, a.items[0]!.address], ['Berg Bygg AB', 'Storgatan 1']);
+    assert.deepEqual([out.get('stock/KAF-1.json')!.on_hand, out.get('stock/KAF-1.json')!.available], ['15.5', '13']);
+  } finally {
+    app.close();
+  }
+});
