@@ -6,7 +6,7 @@
  * canonical field then takes the first column one of its names matches, most specific names first.
  */
 import { baseSettings, modeWhy, type Proposal, type Sample, type SchemaSupport, type Setting } from './propose.ts';
-import { detectDateFormat, detectNumberFormat } from './values.ts';
+import { cancelledValues, detectDateFormat, detectNumberFormat } from './values.ts';
 import { ADDRESS, addressGroup, matches, normalizeName } from './vocabulary.ts';
 
 export type EntityFeedKind = 'customers' | 'delivery_addresses' | 'stock' | 'prices';
@@ -178,6 +178,16 @@ export function proposeEntities(sample: Sample, support: SchemaSupport, kind: En
   }
   set('mode', 'delta', modeWhy(sample.fileName, 'upserts what a file carries; `full` if every export is the complete register (a full snapshot replaces this kind across all feeds of it)'));
 
+  // A status column holding Makulerad/Deleted: such a row removes the customer, address, stock row or price.
+  let marker: string | undefined;
+  for (const column of sample.fields.filter((f) => !used.has(f))) {
+    const cancelled = cancelledValues(sample.records.map((r) => r.fields[column] ?? ''));
+    if (cancelled.length) {
+      marker = column;
+      set('delete', { column, values: cancelled }, `"${leafOf(column, xml)}" holds ${cancelled.map((v) => `"${v}"`).join(', ')}: such a row deletes its record`);
+      break;
+    }
+  }
   if (kind === 'prices') {
     const type = mapped.get('price.type');
     if (type) {
@@ -204,5 +214,5 @@ export function proposeEntities(sample: Sample, support: SchemaSupport, kind: En
   for (const required of REQUIRED[kind]) {
     if (!mapped.has(required)) notes.push(`no column was recognised as \`${required}\`: add it to the map by hand (the feed is not valid without it)`);
   }
-  return { settings, map, unmapped: sample.fields.filter((f) => !used.has(f)).map((name) => ({ name })), notes, dateValues, numberValues };
+  return { settings, map, unmapped: sample.fields.filter((f) => !used.has(f)).map((name) => ({ name, note: name === marker ? 'used as a marker above' : undefined })), notes, dateValues, numberValues };
 }

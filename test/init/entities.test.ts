@@ -260,3 +260,27 @@ test('init on XML registers: a kunder file whose records hold a delivery address
     app.close();
   }
 });
+
+test('init on leveransadresser with a Status column: Makulerad becomes the feed\'s delete, and a later file removes that address', async () => {
+  const dir = tmpDir('vp-init-levdel');
+  const head = 'Kundnr;Adresskod;Mottagare;Gatuadress;Postnummer;Postort;Landskod;Status';
+  const first = write(dir, 'leveransadresser_20251202.csv', [head, '4001;A1;Ek & Co Lager;Hamnvägen 1;211 20;Malmö;SE;Aktiv', '4001;A2;Ek & Co Butik;Södergatan 5;211 34;Malmö;SE;Aktiv'], 'windows-1252');
+  const second = write(dir, 'leveransadresser_20251203.csv', [head, '4001;A2;Ek & Co Butik;Södergatan 5;211 34;Malmö;SE;Makulerad'], 'windows-1252');
+  const r = await inspectSample([first, second]);
+  const feed = feedOf(r) as Feed & { delete?: { column: string; values: string[] } };
+  assert.equal(feed.kind, 'delivery_addresses');
+  assert.deepEqual(feed.delete, { column: 'Status', values: ['Makulerad'] }, r.yaml);
+  assert.match(r.yaml, /#   Status \(used as a marker above\)/);
+  assert.deepEqual([feed.map.id, feed.map.customer_no, feed.map['delivery.company'], feed.map['delivery.address'], feed.map['delivery.country']], ['Adresskod', 'Kundnr', 'Mottagare', 'Gatuadress', 'Landskod']);
+  const app = await ingestAll([feed], [first]);
+  try {
+    const before = published(app).get('customers/4001/addresses.json') as { items: Array<{ code: string }> };
+    assert.deepEqual(before.items.map((i) => i.code), ['A1', 'A2']);
+    const p = await processFile(app, second, { move: false, reapply: true, publish: true });
+    assert.equal(p.outcome, 'ingested', p.errors.map((e) => e.message).join('\n'));
+    const after = published(app).get('customers/4001/addresses.json') as { items: Array<{ code: string }> };
+    assert.deepEqual(after.items.map((i) => i.code), ['A1']);
+  } finally {
+    app.close();
+  }
+});
