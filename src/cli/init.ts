@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { TextDecoder } from 'node:util';
 import iconv from 'iconv-lite';
 import { parseConfig, SCHEMA_DIR } from '../config/load.ts';
-import { HEADER_FIELDS, LINE_FIELDS, type FeedConfig } from '../config/types.ts';
+import { ENTITY_FIELDS, HEADER_FIELDS, LINE_FIELDS, type FeedConfig } from '../config/types.ts';
 import { DataError, ErrorCodes, ExitCodes, UsageError } from '../errors.ts';
 import { detectDelimiter, detectHeader, splitRows } from '../init/csv.ts';
 import { detectEncoding, UnsupportedEncoding, xmlDeclaredEncoding } from '../init/encoding.ts';
@@ -44,7 +44,7 @@ export function schemaSupport(): SchemaSupport {
   return {
     kinds: feed.kind?.enum ?? ['orders', 'order_lines', 'invoices', 'invoice_lines'],
     feedKeys: Object.keys(feed),
-    mapFields: Object.keys(feed.map?.properties ?? {}).filter((f) => (HEADER_FIELDS as readonly string[]).includes(f) || (LINE_FIELDS as readonly string[]).includes(f)),
+    mapFields: Object.keys(feed.map?.properties ?? {}).filter((f) => (HEADER_FIELDS as readonly string[]).includes(f) || (LINE_FIELDS as readonly string[]).includes(f) || (ENTITY_FIELDS as readonly string[]).includes(f)),
   };
 }
 

@@ -7,6 +7,7 @@ import type { EncodingGuess } from './encoding.ts';
 import type { DelimiterGuess } from './csv.ts';
 import type { XmlGuess } from './xml.ts';
 import { booleanValues, cancelledValues, creditCounterpart, creditValues, detectDateFormat, detectNumberFormat, paymentValues } from './values.ts';
+import { entityKind, proposeEntities } from './entities.ts';
 import { candidates, documentClass, matches, normalizeName, type DocClass } from './vocabulary.ts';
 
 export interface SampleRecord {
@@ -85,7 +86,7 @@ export const RUN_KIND = /(?<=^|[-_. ])(full|delta|fullsync|full-sync|incr|increm
  * Why `mode: delta`. A table written as FULL and DELTA files is one feed (one pattern), and a feed
  * has one mode: `full` would delete, on every DELTA file, the documents it does not carry.
  */
-function modeWhy(fileName: string, plain: string): string {
+export function modeWhy(fileName: string, plain: string): string {
   const run = runKind(fileName);
   if (!run) return plain;
   return `the file name says ${run}: this table comes as FULL and DELTA files, which the pattern takes both; a feed has one mode, and \`full\` would delete on each DELTA file what it does not carry, so delta (documents gone from a FULL file stay until deleted)`;
@@ -157,7 +158,7 @@ export function feedNameFor(fileName: string): string {
 }
 
 /** The settings every proposal starts with: name, pattern, kind, format and how to read the file. */
-function baseSettings(sample: Sample, support: SchemaSupport, kind: string, kindWhy: string): { settings: Array<[string, Setting]>; set: (key: string, value: unknown, why: string, sure?: boolean) => void } {
+export function baseSettings(sample: Sample, support: SchemaSupport, kind: string, kindWhy: string): { settings: Array<[string, Setting]>; set: (key: string, value: unknown, why: string, sure?: boolean) => void } {
   const settings: Array<[string, Setting]> = [];
   const set = (key: string, value: unknown, why: string, sure = false) => {
     if (key === 'name' || key === 'pattern' || key === 'kind' || key === 'format' || support.feedKeys.includes(key)) settings.push([key, { value, why, sure }]);
@@ -319,6 +320,8 @@ function proposeDeletions(sample: Sample, support: SchemaSupport, why: string, t
 export function propose(sample: Sample, support: SchemaSupport): Proposal {
   const notes: string[] = [];
   const recordElement = sample.xml?.recordPath.split('/').pop();
+  const entity = entityKind(sample.fileName, recordElement, sample.fields, sample.format === 'xml');
+  if (entity && support.kinds.includes(entity.kind)) return proposeEntities(sample, support, entity.kind, entity.reason);
   const doc = documentClass(sample.fileName, recordElement, sample.fields);
   if (doc.cls === 'shipment' && support.kinds.includes('packages')) return proposePackages(sample, support, doc.reason);
   if (doc.cls === 'deletion' && support.kinds.includes('deletions')) return proposeDeletions(sample, support, doc.reason);

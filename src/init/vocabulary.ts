@@ -26,7 +26,7 @@ export function normalizeName(name: string): string {
 
 const compact = (s: string) => s.replace(/ /g, '');
 
-interface Entry {
+export interface Entry {
   field: string;
   names: string[];
   /** Only for these document classes (default: all). */
@@ -66,7 +66,7 @@ const HEADER: Entry[] = [
 ];
 
 /** Address parts, for the customer (billing) and delivery address: matched after a group prefix. */
-const ADDRESS: Entry[] = [
+export const ADDRESS: Entry[] = [
   { field: 'company', names: ['Namn', 'Name', 'Företag', 'Company', 'Customer Name', 'Firma', 'Kundnamn'] },
   { field: 'reference', names: ['Referens', 'Reference', 'Ref', 'Kontakt', 'Kontaktperson', 'Contact', 'Attention', 'Att', 'Att.'] },
   { field: 'address', names: ['Adress', 'Address', 'Adress1', 'Adress 1', 'Address 1', 'Address Line 1', 'Gatuadress', 'Gata', 'Street', 'Street Address', 'Utdelningsadress'] },

@@ -12,20 +12,15 @@ import { sampleApp } from '../support/s3-app.ts';
 
 /**
  * `init` on every sample dialect in samples/exports (Swedish flat CSV in Windows-1252, XML invoices,
- * Business Central's header/line/shipment/deletion tables, a multi-record XML export): the proposals, pasted unedited as the feeds of a config,
+ * Business Central's header/line/shipment/deletion tables, a multi-record XML export, and the
+ * registers of both ERPs: customers, delivery addresses, stock, price lists): the proposals, pasted unedited as the feeds of a config,
  * ingest every sample without an error and publish the same objects as the hand-written feeds of
  * samples/vendre-pull.yaml, byte for byte, except where the hand-written config made a choice the
  * export cannot tell (listed below).
  */
 
 const SAMPLES = path.resolve('samples/exports');
-/**
- * Customer registers, delivery addresses, stock and price lists: `init` does not propose these kinds
- * yet (issue 17: its vocabularies are not written yet). The hand-written feeds for them are
- * exercised by test/e2e/samples.test.ts.
- */
-const NOT_PROPOSED = /^(Customer_|ShipToAddress_|ItemStock_|SalesPrice_|kundregister_|leveransadresser_|lagersaldo_|prislista_)/;
-const EXPORTS = readdirSync(SAMPLES).filter((n) => /\.(csv|xml)$/i.test(n) && !NOT_PROPOSED.test(n)).sort();
+const EXPORTS = readdirSync(SAMPLES).filter((n) => /\.(csv|xml)$/i.test(n)).sort();
 
 /**
  * The hand-written Swedish order feed maps `Er referens` to both `reference` and
