@@ -200,6 +200,7 @@ async function daemon(app: App, opts: { seed?: string; serve: boolean }, stop: S
             id: match.id,
             waitMs: match.run.waitMs,
             marker: match.marker,
+            optional: match.optional,
             missing: (names) => [...missingFeeds(match, names, cfg.feeds), ...(hasMarker(match, names, cfg) ? [] : [match.run.marker!.replace('{run}', match.id)])],
           }
         );

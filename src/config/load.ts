@@ -209,13 +209,15 @@ function checkSemantics(cfg: Config, doc: Document, lc: LineCounter, file: strin
   cfg.runs.forEach((run, i) => {
     if (runNames.has(run.name)) fail(['runs', i, 'name'], `"${run.name}" is used by two runs`);
     runNames.add(run.name);
-    run.feeds.forEach((name, j) => {
+    const member = (list: 'feeds' | 'optional') => (name: string, j: number) => {
       const feed = cfg.feeds.find((f) => f.name === name);
-      if (!feed) fail(['runs', i, 'feeds', j], `names no feed ("${name}"; feeds: ${cfg.feeds.map((f) => f.name).join(', ')})`);
+      if (!feed) fail(['runs', i, list, j], `names no feed ("${name}"; feeds: ${cfg.feeds.map((f) => f.name).join(', ')})`);
       const other = inRun.get(name);
-      if (other !== undefined) fail(['runs', i, 'feeds', j], `feed ${name} is already a member of run ${other}`);
+      if (other !== undefined) fail(['runs', i, list, j], `feed ${name} is already a member of run ${other}`);
       inRun.set(name, run.name);
-    });
+    };
+    run.feeds.forEach(member('feeds'));
+    (run.optional ?? []).forEach(member('optional'));
     if (run.key.split('{run}').length !== 2) fail(['runs', i, 'key'], 'must hold `{run}` exactly once');
     // A marker a feed would take is read as an export (and rejected), never seen as the run's marker.
     const clash = run.marker === undefined ? undefined : feedMatchers.find((m) => m.isMatch(run.marker!.replace('{run}', 'x')))?.feed;

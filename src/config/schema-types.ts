@@ -770,6 +770,10 @@ export interface RunConfig {
    */
   feeds: string[];
   /**
+   * Feeds (by `name`) whose files join the run when they are there with a file of its `feeds`, but are not waited for: a shipments file sent again alone days later (its tracking numbers filled in) is applied alone at once, not held and quarantined as an incomplete run. A feed belongs to one run at most.
+   */
+  optional?: string[];
+  /**
    * File-name pattern with `{run}` where the run id stands; `*` is any text, `?` one character; case-insensitive. Files with the same run id are one run, e.g. `*_{run}.csv` (SalesHeader_20251130.csv, SalesLine_20251130.csv: run 20251130) or `*_{run}_*.csv` ({table}_{runid}_{FULL|DELTA}.csv).
    */
   key: string;

@@ -15,6 +15,8 @@ export interface RunMatch {
   key: string;
   /** The file is the run's marker (`runs[].marker`), not a member feed's file. */
   marker?: boolean;
+  /** The file's feed is one of the run's `optional` members: it joins the run, but alone it is no run. */
+  optional?: boolean;
 }
 
 /**
@@ -32,9 +34,9 @@ export function runKeyToRegExp(key: string): RegExp {
  * it is a run's marker (`runs[].marker`, a name no feed matches).
  */
 export function runFor(name: string, cfg: Pick<Config, 'feeds' | 'runs'>, feed: FeedConfig | undefined = feedFor(name, cfg.feeds)): RunMatch | undefined {
-  const match = (run: RunConfig, pattern: string, marker: boolean): RunMatch | undefined => {
+  const match = (run: RunConfig, pattern: string, marker: boolean, optional = false): RunMatch | undefined => {
     const id = runKeyToRegExp(pattern).exec(name)?.[1]?.trim();
-    return id ? { run, id, key: `${run.name}\u0000${id.toLowerCase()}`, ...(marker ? { marker } : {}) } : undefined;
+    return id ? { run, id, key: `${run.name}\u0000${id.toLowerCase()}`, ...(marker ? { marker } : {}), ...(optional ? { optional } : {}) } : undefined;
   };
   if (!feed) {
     for (const run of cfg.runs) {
@@ -44,7 +46,9 @@ export function runFor(name: string, cfg: Pick<Config, 'feeds' | 'runs'>, feed: 
     return undefined;
   }
   const run = cfg.runs.find((r) => r.feeds.includes(feed.name));
-  return run ? match(run, run.key, false) : undefined;
+  if (run) return match(run, run.key, false);
+  const joins = cfg.runs.find((r) => r.optional?.includes(feed.name));
+  return joins ? match(joins, joins.key, false, true) : undefined;
 }
 
 /** Whether one of `names` is the run's marker (always true for a run without one). */
@@ -80,12 +84,16 @@ export function groupByRun<T>(items: readonly T[], nameOf: (item: T) => string, 
     }
     const key = `${scope(item)}\u0000${run.key}`;
     const group = open.get(key);
-    if (group) group.items.push(item);
-    else {
+    if (group) {
+      group.items.push(item);
+      // The run is named by a file of a required member: an optional one may have come first.
+      if (group.run?.optional && !run.optional) group.run = run;
+    } else {
       const g = { run, items: [item] };
       open.set(key, g);
       out.push(g);
     }
   }
-  return out;
+  // Files of optional members alone are no run: each is applied by itself.
+  return out.flatMap((g) => (g.run?.optional ? g.items.map((item) => ({ items: [item] })) : [g]));
 }

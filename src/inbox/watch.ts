@@ -57,6 +57,8 @@ export interface InboxRun {
   waitMs: number;
   /** The file is the run's marker (a `.done` name that is no file's marker). */
   marker?: boolean;
+  /** The file's feed is an optional member: without a file of a required member it is taken alone. */
+  optional?: boolean;
   /** Member feeds no file of `names` belongs to. */
   missing(names: readonly string[]): string[];
 }
@@ -239,12 +241,13 @@ export class Inbox {
     for (const key of this.waiting.keys()) if (!present.has(key)) this.waiting.delete(key);
     for (const [i, entry] of ready.entries()) {
       const run = this.opts.runOf(entry.name);
-      if (!run) {
+      const files = run ? ready.filter((f) => this.opts.runOf!(f.name)?.key === run.key) : [];
+      // A file of an optional member with no file of a required one (a shipments file sent again alone) is no run.
+      if (!run || files.every((f) => this.opts.runOf!(f.name)?.optional)) {
         if (i > 0) ready.unshift(...ready.splice(i, 1));
         return undefined;
       }
       if (held.has(run.name)) continue;
-      const files = ready.filter((f) => this.opts.runOf!(f.name)?.key === run.key);
       const missing = run.missing(files.map((f) => f.name));
       let since = this.waiting.get(run.key);
       if (since === undefined) this.waiting.set(run.key, (since = now));
@@ -278,7 +281,13 @@ export class Inbox {
       const held = await this.held();
       const earlier = held[0];
       if (earlier) {
-        const run = this.opts.handleRun && this.opts.runOf?.(earlier.name);
+        let run = this.opts.handleRun ? this.opts.runOf?.(earlier.name) : undefined;
+        // An optional member's file taken alone is handed over alone again, unless a required member of its run is here too.
+        if (run?.optional) {
+          const required = (name: string) => this.opts.runOf!(name)?.key === run!.key && !this.opts.runOf!(name)?.optional;
+          const names = [...held.map((f) => f.name), ...(await readdir(this.opts.dir).catch(() => [] as string[])).filter((n) => !isIgnoredName(n))];
+          if (!names.some(required)) run = undefined;
+        }
         // Taken together (complete, or done waiting): handed over together again.
         if (run) {
           const files = held.filter((f) => this.opts.runOf!(f.name)?.key === run.key).map((f) => f.path);

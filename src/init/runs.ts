@@ -85,6 +85,21 @@ export function runKeyFor(names: readonly string[]): string | undefined {
   return parts.every((p) => re.exec(p.name)?.[1]?.toLowerCase() === p.part!.id.toLowerCase()) ? key : undefined;
 }
 
+/**
+ * `feeds` (waited for) and `optional` (joining when there): shipments are sent again alone when their
+ * tracking numbers are known, so a packages feed is optional where the run keeps two required feeds.
+ */
+function runMembers(chosen: readonly TableFeed[], kinds: string, shown: string, example: readonly string[]): Array<[string, { value: string[]; why: string }]> {
+  const optional = chosen.filter((f) => f.kind === 'packages');
+  const required = chosen.filter((f) => f.kind !== 'packages');
+  const why = `the feeds of kinds ${kinds}, whose files carry the same run id (${shown}: ${example.join(', ')})`;
+  if (optional.length === 0 || required.length < 2) return [['feeds', { value: chosen.map((f) => f.name), why: `${why}; a run waits for a file of each, so leave out a table the ERP does not write on every run` }]];
+  return [
+    ['feeds', { value: required.map((f) => f.name), why: `${why}; a run waits for a file of each` }],
+    ['optional', { value: optional.map((f) => f.name), why: 'shipments join the run when they come with it, and a shipments file sent again alone (tracking numbers filled in later) is applied at once, not held as an incomplete run' }],
+  ];
+}
+
 /** The runs the feeds make up (each with its guesses and why), and notes on the feeds left out. */
 export function proposeRuns(feeds: readonly TableFeed[]): { runs: RunProposal[]; notes: string[] } {
   const runs: RunProposal[] = [];
@@ -121,7 +136,7 @@ export function proposeRuns(feeds: readonly TableFeed[]): { runs: RunProposal[];
     runs.push({
       settings: [
         ['name', { value: family.name, why: `${family.what} come from one export run: its files are applied in one transaction and published once (if the ERP writes a marker file last, add \`marker\`)` }],
-        ['feeds', { value: chosen.map((f) => f.name), why: `the feeds of kinds ${kinds}, whose files carry the same run id (${shown}: ${example.join(', ')}); a run waits for a file of each, so leave out a table the ERP does not write on every run` }],
+        ...runMembers(chosen, kinds, shown, example),
         ['key', { value: key, why: `{run} is the run id in the file names, * the table's name${/\{run\}[-_. ]\*/.test(key) ? ' and what follows the id (FULL/DELTA) as *' : ''}: ${example[0]} is run ${runIdOf(example[0]!)!.id}` }],
         ['waitMs', { value: 600000, why: 'the default (10 minutes): how long a run waits for its missing files before they are quarantined together (VP_E_RUN_INCOMPLETE); set it to how long your ERP may take to write one run' }],
       ],

@@ -170,6 +170,36 @@ test('a run waits for its late line file: nothing of it is published meanwhile, 
   assert.match(r.stdout, /0 objects written, 0 deleted/);
 });
 
+test('optional members: shipments that come with their run join it (one publish); a shipments file sent again alone is applied at once, not held as an incomplete run', async () => {
+  const t = setup('optional', 60_000);
+  // The run waits for headers and lines only; shipments join it when they are there.
+  const raw = parse(readFileSync(t.cfg, 'utf8')) as { runs: Array<Record<string, unknown>> };
+  raw.runs[0] = { ...raw.runs[0], feeds: ['heads', 'lines'], optional: ['ships'] };
+  writeFileSync(t.cfg, stringify(raw));
+  t.drop('Head_20251130.csv', RUN1.head);
+  t.drop('Line_20251130.csv', RUN1.lines);
+  t.drop('Ship_20251130.csv', RUN2.ships.replace('SH2;O3', 'SH1;O1'));
+  const d = daemon(t.cfg);
+  try {
+    await settle(d, 3);
+    assert.equal(publishedWrites(d.out()).length, 1, 'the run with its shipments: one publish');
+    assert.deepEqual(t.read('customers/C1/orders/O1.json').packages, []);
+    // Days later the ERP sends the shipment again, its tracking number filled in, alone.
+    t.drop('Ship_20251203.csv', RUN1.ships);
+    await settle(d, 4);
+  } finally {
+    assert.equal(await d.stop(), 0, d.out());
+  }
+  assert.doesNotMatch(d.out(), /run waits for its other files/);
+  assert.deepEqual(t.read('customers/C1/orders/O1.json').packages.map((p: any) => p.tracing_id), ['00370712345']);
+  assert.deepEqual(t.quarantined(), []);
+  // ingest and replay group the same way: a lone shipments file is no run.
+  assert.equal(groupByRun(['Ship_20251204.csv'], (n) => n, { feeds: (parse(readFileSync(t.cfg, 'utf8')) as any).feeds, runs: [{ name: 'erp', feeds: ['heads', 'lines'], optional: ['ships'], key: '*_{run}.csv', waitMs: 1 }] } as any)[0]!.run, undefined);
+  const alone = cli(t.cfg, ['ingest', '--no-progress', writeBytes(t.dir, 'Ship_20251205.csv', ships([['SH9', 'O2', '00370799999', 'DHL']]))]);
+  assert.equal(alone.status, 0, alone.stdout + alone.stderr);
+  assert.deepEqual(t.read('customers/C1/orders/O2.json').packages.map((p: any) => p.tracing_id), ['00370799999']);
+});
+
 test('a run whose line file never comes is reported after its wait: its files quarantined with the reason, nothing published', async () => {
   const t = setup('never', 400);
   const d = daemon(t.cfg);

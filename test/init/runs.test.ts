@@ -20,7 +20,7 @@ import { tmpDir, writeBytes } from '../helpers.ts';
  * proposal is pasted unedited into a config and its run given to `ingest` or the daemon.
  */
 
-type Run = { name: string; feeds: string[]; key: string; waitMs?: number };
+type Run = { name: string; feeds: string[]; optional?: string[]; key: string; waitMs?: number };
 type Doc = { feeds: Array<{ name: string; kind: string; pattern: string }>; runs?: Run[] };
 
 const crlf = (rows: string[]) => `${rows.join('\r\n')}\r\n`;
@@ -115,13 +115,13 @@ test('init on a Business Central run (orders, lines, shipments, invoices, invoic
     ['tabledeletions', 'deletions', 'TableDeletions_*.csv'],
   ]);
   assert.deepEqual(doc.runs, [
-    { name: 'orders', feeds: ['salesheader', 'salesline', 'salesshipmentheader'], key: '*_{run}_*.csv', waitMs: 600000 },
+    { name: 'orders', feeds: ['salesheader', 'salesline'], optional: ['salesshipmentheader'], key: '*_{run}_*.csv', waitMs: 600000 },
     { name: 'invoices', feeds: ['salesinvoiceheader', 'salesinvoiceline'], key: '*_{run}_*.csv', waitMs: 600000 },
   ]);
   // Every value of the runs is a guess with its reason; the deletions feed is said to be in none.
   const runLines = yaml.slice(yaml.indexOf('\nruns:\n') + 7).split('\n').filter(Boolean);
-  assert.equal(runLines.length, 8);
-  for (const line of runLines) assert.match(line, /^ {2}(- | {2})(name|feeds|key|waitMs): .+ {2}# guess: \S/, line);
+  assert.equal(runLines.length, 9);
+  for (const line of runLines) assert.match(line, /^ {2}(- | {2})(name|feeds|optional|key|waitMs): .+ {2}# guess: \S/, line);
   assert.match(yaml, /key: "\*_\{run\}_\*\.csv" {2}# guess: \{run\} is the run id in the file names.*SalesHeader_R0042_FULL\.csv is run R0042/);
   assert.match(yaml, /waitMs: 600000 {2}# guess: the default \(10 minutes\)/);
   assert.match(yaml, /# NOTE: tabledeletions \(deletions\) is in no run/);
@@ -151,10 +151,11 @@ test('init on a Business Central run (orders, lines, shipments, invoices, invoic
   assert.equal(p.status, 0, p.stderr + p.stdout);
   assert.equal(publishedWrites(p.stdout + p.stderr).length, run.length);
 
-  // The key takes the DELTA names too: a DELTA header without its lines and shipments is an incomplete run.
+  // The key takes the DELTA names too: a DELTA header without its lines is an incomplete run (the
+  // shipments are optional: not waited for).
   const alone = cli(cfg, ['ingest', '--no-progress', files.headerDelta]);
   assert.equal(alone.status, 1, alone.stderr + alone.stdout);
-  assert.match(alone.stdout, /run orders R0043 is incomplete: no file of feed salesline, salesshipmentheader/);
+  assert.match(alone.stdout, /run orders R0043 is incomplete: no file of feed salesline \(/);
   assert.equal(existsSync(path.join(root, 'customers/C10001/orders/S-ORD200003.json')), false);
 });
 
@@ -176,7 +177,7 @@ test('init on a Swedish ordrar/orderrader/leveranser set of one date: an orders 
   assert.deepEqual(r.check.errors, [], r.yaml);
   const doc = parse(r.yaml) as Doc;
   assert.deepEqual(doc.feeds.map((f) => [f.name, f.kind]), [['ordrar', 'orders'], ['orderrader', 'order_lines'], ['leveranser', 'packages']]);
-  assert.deepEqual(doc.runs, [{ name: 'orders', feeds: ['ordrar', 'orderrader', 'leveranser'], key: '*_{run}.csv', waitMs: 600000 }]);
+  assert.deepEqual(doc.runs, [{ name: 'orders', feeds: ['ordrar', 'orderrader'], optional: ['leveranser'], key: '*_{run}.csv', waitMs: 600000 }]);
 
   // The ERP writes the run into the drop folder, the line file last (after the others are complete).
   const cfg = configWith(dir, r.yaml);
@@ -241,7 +242,7 @@ test('init on the bundled Business Central exports proposes the runs the hand-wr
   const proposed = parse(r.yaml) as Doc;
   const sample = parse(readFileSync('samples/vendre-pull.yaml', 'utf8')) as Doc;
   // Feeds by the files they take (the proposal names its feeds after the tables, the sample config otherwise).
-  const by = (doc: Doc) => (doc.runs ?? []).map((run) => ({ key: run.key, files: names.filter((n) => run.feeds.some((f) => picomatch(doc.feeds.find((x) => x.name === f)!.pattern, { nocase: true })(n))) }));
+  const by = (doc: Doc) => (doc.runs ?? []).map((run) => ({ key: run.key, feeds: run.feeds.length, optional: run.optional?.length ?? 0, files: names.filter((n) => [...run.feeds, ...(run.optional ?? [])].some((f) => picomatch(doc.feeds.find((x) => x.name === f)!.pattern, { nocase: true })(n))) }));
   assert.deepEqual(by(proposed), by(sample));
   assert.equal(proposed.runs!.length, 3);
 });
