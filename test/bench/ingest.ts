@@ -4,7 +4,7 @@
  *
  *   node --import tsx test/bench/ingest.ts [--lines 1000000] [--customers 20000] [--lines-per-order 5]
  *        [--years 3] [--seed 20251130] [--format csv|xml] [--quick] [--phases floor,ingest,...] [--profile] [--keep]
- *        [--regenerate] [--json]
+ *        [--regenerate] [--json] [--articles 100000] [--price-groups 500]
  *
  * The file goes to `.bench/` at the repo root (gitignored) and is reused when it is already there
  * with the same parameters. Each phase runs in its own child process (this script with `--phase`),
@@ -33,6 +33,15 @@
  *                 the document and in its customer's list pages), in a new process on the same state: the
  *                 time from the file to the target, and the keys written (its document and the list pages
  *                 that show it, nothing else).
+ *   stock         issue 17's stock export (generate-exports.ts: lagersaldo, `--articles` articles in a few
+ *                 warehouses) through processFile, into the ingest phase's state when it ran, else a fresh one.
+ *   restock       the same stock export again: must write 0 objects.
+ *   customers     the customer register with the price groups (`--customers`, `--price-groups`).
+ *   prices        the price list: list, group and customer prices, quantity breaks, validity.
+ *   compute       serve on that state, in the phase's process: median/p99 of 500 sequential requests of
+ *                 /v1/prices?customer_no=…&articles=<50> and /v1/stock?articles=<50>.
+ *                 These five are not in --quick; `--phases stock` is stock,restock,compute and
+ *                 `--phases prices` customers,prices,compute.
  *
  * `--profile` runs the ingest phase under `node --cpu-prof`, prints the top self-time functions and
  * areas, and deletes the profile (kept under .bench/ with --keep). `--phase NAME --file F --dir D`
