@@ -121,7 +121,7 @@ function addWorkdays(day: number, n: number): number {
 // ---------------------------------------------------------------------------------------------
 // PRNG
 
-class Rng {
+export class Rng {
   private a: number;
   constructor(seed: number) {
     this.a = seed >>> 0;
@@ -162,9 +162,9 @@ class Rng {
 // Money: integer minor units (öre/cent) in plain numbers; every intermediate stays far below 2^53.
 
 /** a / b rounded half-up, for integers a ≥ 0, b > 0 (exact while 2a + b < 2^53). */
-const roundDiv = (a: number, b: number): number => Math.floor((2 * a + b) / (2 * b));
+export const roundDiv = (a: number, b: number): number => Math.floor((2 * a + b) / (2 * b));
 
-function formatMinor(minor: number, decimal: ',' | '.', group: boolean): string {
+export function formatMinor(minor: number, decimal: ',' | '.', group: boolean): string {
   const abs = Math.abs(minor);
   let int = String(Math.floor(abs / 100));
   const cents = abs % 100;
@@ -185,7 +185,7 @@ function formatQty(tenths: number, decimal: ',' | '.'): string {
 
 type Currency = 'SEK' | 'EUR' | 'NOK';
 
-interface Product {
+export interface Product {
   model: string;
   name: string;
   /** List price in öre (SEK). */
@@ -278,7 +278,7 @@ function priceIn(currency: Currency, sekMinor: number): number {
 // ---------------------------------------------------------------------------------------------
 // Customers
 
-interface Addr {
+export interface Addr {
   address: string;
   address2: string;
   zipcode: string;
@@ -288,7 +288,7 @@ interface Addr {
   reference: string;
 }
 
-interface Customer {
+export interface Customer {
   no: string;
   name: string;
   currency: Currency;
@@ -458,7 +458,7 @@ const WEEKDAY_WEIGHT = [0, 12, 11, 10, 10, 8, 0];
 
 const rowAmount = (qtyTenths: number, price: number, discount: number): number => roundDiv(qtyTenths * price * (100 - discount), 1000);
 
-class OrderSource {
+export class OrderSource {
   private readonly rng: Rng;
   readonly catalogue: Product[];
   readonly customers: Customer[];
@@ -600,13 +600,13 @@ const CSV_COLUMNS = [
 ] as const;
 
 const NEEDS_QUOTES = /[;"\r\n]/;
-const csvField = (value: string): string => (NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
+export const csvField = (value: string): string => (NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
 
 const xmlEscape = (s: string): string => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 const xmlText = (s: string): string => (/[&<]/.test(s) && !s.includes(']]>') ? `<![CDATA[${s}]]>` : xmlEscape(s));
 
 /** Text → bytes in ~1 MiB chunks with backpressure. */
-class ChunkWriter {
+export class ChunkWriter {
   private parts: string[] = [];
   private size = 0;
   bytes = 0;

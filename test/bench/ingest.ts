@@ -4,7 +4,7 @@
  *
  *   node --import tsx test/bench/ingest.ts [--lines 1000000] [--customers 20000] [--lines-per-order 5]
  *        [--years 3] [--seed 20251130] [--format csv|xml] [--quick] [--phases floor,ingest,...] [--profile] [--keep]
- *        [--regenerate] [--json]
+ *        [--regenerate] [--json] [--articles 100000] [--price-groups 500]
  *
  * The file goes to `.bench/` at the repo root (gitignored) and is reused when it is already there
  * with the same parameters. Each phase runs in its own child process (this script with `--phase`),
@@ -33,6 +33,15 @@
  *                 the document and in its customer's list pages), in a new process on the same state: the
  *                 time from the file to the target, and the keys written (its document and the list pages
  *                 that show it, nothing else).
+ *   stock         issue 17's stock export (generate-exports.ts: lagersaldo, `--articles` articles in a few
+ *                 warehouses) through processFile, into the ingest phase's state when it ran, else a fresh one.
+ *   restock       the same stock export again: must write 0 objects.
+ *   customers     the customer register with the price groups (`--customers`, `--price-groups`).
+ *   prices        the price list: list, group and customer prices, quantity breaks, validity.
+ *   compute       serve on that state, in the phase's process: median/p99 of 500 sequential requests of
+ *                 /v1/prices?customer_no=…&articles=<50> and /v1/stock?articles=<50>.
+ *                 These five are not in --quick; `--phases stock` is stock,restock,compute and
+ *                 `--phases prices` customers,prices,compute.
  *
  * `--profile` runs the ingest phase under `node --cpu-prof`, prints the top self-time functions and
  * areas, and deletes the profile (kept under .bench/ with --keep). `--phase NAME --file F --dir D`
@@ -41,6 +50,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, mkdirSync, openSync, readSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream';
@@ -61,7 +71,9 @@ import { createLogger } from '../../src/ops/log.ts';
 import { createMapper } from '../../src/mapping/map.ts';
 import { processFile, type FileReport } from '../../src/ingest/process.ts';
 import { readRecords } from '../../src/readers/index.ts';
+import { startServeFor } from '../../src/serve/start.ts';
 import { xmlFloor } from './xml-floor.ts';
+import { EXPORT_OPTIONS, exportParamsFrom, generateExports, readExportStats, type ExportStats } from './generate-exports.ts';
 import { BENCH_DIR, REPO_ROOT, benchFileName, generate, isUpToDate, PARAM_OPTIONS, paramsFileOf, paramsFromArgs } from './generate.ts';
 
 const SCRIPT = fileURLToPath(import.meta.url);
@@ -71,8 +83,14 @@ const renameP = promisify(renameCallback);
 const SAMPLE_CONFIG = path.join(REPO_ROOT, 'samples/vendre-pull.yaml');
 const RESULT_MARK = 'BENCH_RESULT ';
 
-type PhaseName = 'floor' | 'floor-arrays' | 'read' | 'map' | 'ingest' | 'reingest' | 'delta' | 'floor-write';
-const PHASES: readonly PhaseName[] = ['floor', 'floor-arrays', 'read', 'map', 'ingest', 'reingest', 'delta', 'floor-write'];
+type PhaseName = 'floor' | 'floor-arrays' | 'read' | 'map' | 'ingest' | 'reingest' | 'delta' | 'floor-write' | ExtPhase;
+/** Issue 17's exports (generate-exports.ts), ingested into the state the phases before them left. */
+type ExtPhase = 'stock' | 'restock' | 'customers' | 'prices' | 'compute';
+const EXT_PHASES: readonly ExtPhase[] = ['stock', 'restock', 'customers', 'prices', 'compute'];
+const isExt = (ph: string): boolean => (EXT_PHASES as readonly string[]).includes(ph);
+const PHASES: readonly PhaseName[] = ['floor', 'floor-arrays', 'read', 'map', 'ingest', 'reingest', 'delta', 'floor-write', ...EXT_PHASES];
+/** `--phases stock,prices`: the names stand for their groups. */
+const PHASE_GROUPS: Record<string, readonly PhaseName[]> = { stock: ['stock', 'restock', 'compute'], prices: ['customers', 'prices', 'compute'] };
 
 interface PhaseResult {
   phase: PhaseName;
@@ -88,6 +106,12 @@ interface PhaseResult {
   errors?: number;
   firstErrors?: string[];
   ingest?: IngestDetail;
+  compute?: ComputeDetail;
+}
+
+/** Latencies of N sequential GETs of one compute-path URL over serve (keep-alive, loopback). */
+interface ComputeDetail {
+  calls: Array<{ label: string; path: string; n: number; medianMs: number; p99Ms: number; items: number; found: number; status: number; bytes: number }>;
 }
 
 /**
@@ -254,8 +278,68 @@ function writeDeltaFile(file: string, feed: FeedConfig, dir: string): string {
   return out;
 }
 
+/** Requests per compute-path URL (after 20 not counted) and the date prices are asked for. */
+const COMPUTE_CALLS = 500;
+const COMPUTE_DATE = '2026-01-15';
+
+function getOnce(agent: http.Agent, url: URL, token: string): Promise<{ status: number; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (d: Buffer) => parts.push(d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+  });
+}
+
+/**
+ * `/v1/prices?customer_no=…&articles=<50>` and `/v1/stock?articles=<50>` over serve, in this process
+ * (serve as `vendre-pull serve` starts it, on loopback), one request at a time on a keep-alive
+ * connection: the latency of one compute-path answer, not throughput.
+ */
+async function computePhase(probeFile: string, cfg: Readonly<Config>): Promise<PhaseResult> {
+  const probe = (JSON.parse(readFileSync(probeFile, 'utf8')) as { stats: ExportStats }).stats.probe;
+  const app = openApp(cfg, createLogger({ level: 'silent', pretty: false }));
+  const server = await startServeFor(app, { host: '127.0.0.1', port: 0 });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    const token = server.firstLiteral;
+    if (!token) throw new Error('the sample config names no literal token for the compute phase');
+    const list = probe.articles.map(encodeURIComponent).join(',');
+    const urls: Array<[string, string]> = [
+      [`prices, customer ${probe.customer} (group ${probe.group}), ${probe.articles.length} articles`, `/${cfg.prefix}/prices?customer_no=${probe.customer}&articles=${list}&date=${COMPUTE_DATE}`],
+      [`stock, ${probe.articles.length} articles`, `/${cfg.prefix}/stock?articles=${list}`],
+    ];
+    const calls: ComputeDetail['calls'] = [];
+    return await measure('compute', async () => {
+      for (const [label, p] of urls) {
+        const url = new URL(p, server.url);
+        for (let i = 0; i < 20; i++) await getOnce(agent, url, token);
+        const ms: number[] = [];
+        let last: { status: number; body: Buffer } = { status: 0, body: Buffer.alloc(0) };
+        for (let i = 0; i < COMPUTE_CALLS; i++) {
+          const t = performance.now();
+          last = await getOnce(agent, url, token);
+          ms.push(performance.now() - t);
+        }
+        ms.sort((a, b) => a - b);
+        const items = last.status === 200 ? ((JSON.parse(last.body.toString('utf8')) as { items?: Array<{ found?: boolean }> }).items ?? []) : [];
+        calls.push({ label, path: p.length > 120 ? `${p.slice(0, 120)}…` : p, n: ms.length, medianMs: ms[Math.floor(ms.length / 2)]!, p99Ms: ms[Math.ceil(ms.length * 0.99) - 1]!, items: items.length, found: items.filter((x) => x.found !== false).length, status: last.status, bytes: last.body.length });
+      }
+      return { records: calls.reduce((n, c) => n + c.n, 0), compute: { calls }, errors: calls.filter((c) => c.status !== 200).length };
+    });
+  } finally {
+    agent.destroy();
+    await server.close();
+    app.close();
+  }
+}
+
 async function runPhase(phase: PhaseName, file: string, dir: string): Promise<PhaseResult> {
   const cfg = benchConfig(dir);
+  if (phase === 'compute') return computePhase(file, cfg);
   const feed = feedOf(cfg, file);
   switch (phase) {
     case 'floor':
@@ -326,7 +410,11 @@ async function runPhase(phase: PhaseName, file: string, dir: string): Promise<Ph
     }
     case 'ingest':
     case 'reingest':
-    case 'delta': {
+    case 'delta':
+    case 'stock':
+    case 'restock':
+    case 'customers':
+    case 'prices': {
       if (phase === 'delta') file = writeDeltaFile(file, feed, dir);
       const app = openApp(cfg, createLogger({ level: 'silent', pretty: false }));
       try {
@@ -447,6 +535,11 @@ const LABELS: Record<PhaseName, string> = {
   reingest: '(c) processFile again, same file',
   delta: '(d) one changed order, as a delta file',
   'floor-write': '(e) floor of the writes: same files, tmp+rename',
+  stock: '(f) stock export (lagersaldo)',
+  restock: '(g) the same stock export again',
+  customers: '(h) customer register with price groups',
+  prices: '(i) price export (prislista)',
+  compute: '(j) compute path over serve, requests',
 };
 
 function notes(r: PhaseResult): string {
@@ -463,6 +556,7 @@ function notes(r: PhaseResult): string {
     if (Object.keys(i.plan).length) more.push(`plan: ${kv(i.plan)}`);
     if (Object.keys(i.publish).length) more.push(`publish: ${kv(i.publish)}`);
   }
+  for (const c of r.compute?.calls ?? []) more.push(`${c.label}: median ${c.medianMs.toFixed(2)} ms, p99 ${c.p99Ms.toFixed(2)} ms of ${int(c.n)} requests; status ${c.status}, ${c.items} items (${c.found} found), ${int(c.bytes)} bytes`);
   if (r.errors) head.push(`ERRORS ${int(r.errors)}`);
   return [head.join('; '), ...more].filter(Boolean).join('\n    ');
 }
@@ -529,7 +623,7 @@ function checkFindings(results: PhaseResult[], expected: number): string[] {
   const out: string[] = [];
   const first = results.find((r) => r.phase === 'ingest');
   const again = results.find((r) => r.phase === 'reingest');
-  if (first?.ingest?.outcome !== 'ingested') out.push(`FIRST INGEST WAS ${first?.ingest?.outcome ?? 'missing'}`);
+  if (first && first.ingest?.outcome !== 'ingested') out.push(`FIRST INGEST WAS ${first?.ingest?.outcome ?? 'missing'}`);
   if (first && first.records !== expected) out.push(`first ingest read ${first.records} records, the file has ${expected}`);
   if (again?.ingest && again.ingest.puts + again.ingest.deletes !== 0) out.push(`SECOND INGEST WROTE ${again.ingest.puts} AND DELETED ${again.ingest.deletes} OBJECTS (expected 0)`);
   const delta = results.find((r) => r.phase === 'delta');
@@ -537,6 +631,12 @@ function checkFindings(results: PhaseResult[], expected: number): string[] {
     const w = delta.ingest.written ?? [];
     const docs = w.filter((k) => !k.includes('/pages/') && !k.endsWith('backorders.json'));
     if (docs.length !== 1 || delta.ingest.deletes !== 0) out.push(`DELTA WROTE ${docs.length} DOCUMENTS AND DELETED ${delta.ingest.deletes} (expected 1 document, its list pages, 0 deletes): ${w.join(', ')}`);
+  }
+  const restock = results.find((r) => r.phase === 'restock');
+  if (restock?.ingest && restock.ingest.puts + restock.ingest.deletes !== 0) out.push(`SECOND STOCK INGEST WROTE ${restock.ingest.puts} AND DELETED ${restock.ingest.deletes} OBJECTS (expected 0)`);
+  for (const ph of ['stock', 'customers', 'prices'] as const) {
+    const r = results.find((x) => x.phase === ph);
+    if (r?.ingest && r.ingest.outcome !== 'ingested') out.push(`${ph.toUpperCase()} INGEST WAS ${r.ingest.outcome}`);
   }
   for (const r of results) for (const e of r.firstErrors ?? []) out.push(`${r.phase}: ${e}`);
   return out;
@@ -546,21 +646,43 @@ async function orchestrate(values: Record<string, string | boolean | undefined>)
   const p = paramsFromArgs(values as Record<string, string | undefined>);
   const file = path.join(BENCH_DIR, benchFileName(p));
   const say = (s: string) => process.stdout.write(`${s}\n`);
-  if (values.regenerate || !isUpToDate(file, p)) {
-    say(`generating ${path.relative(REPO_ROOT, file)} ...`);
-    const g = await generate(p, BENCH_DIR);
-    say(`  ${mb(g.bytes)} in ${sec(g.ms)} s`);
-  } else {
-    say(`reusing ${path.relative(REPO_ROOT, file)} (same parameters)`);
-  }
-  const gen = (JSON.parse(readFileSync(paramsFileOf(file), 'utf8')) as { stats: { bytes: number; documents: number; cancelled: number; customersUsed: number; maxDocumentsPerCustomer: number; firstDate: string; lastDate: string } }).stats;
-  const t0 = performance.now();
-  const sha = await sha256Of(file); // also puts the file in the page cache for every phase
-  const shaMs = performance.now() - t0;
-
   const quick = values.quick === true;
-  const only = typeof values.phases === 'string' ? values.phases.split(',') : undefined;
-  const phases = PHASES.filter((ph) => (p.format === 'csv' || ph !== 'floor-arrays') && (!quick || !['floor-arrays', 'read', 'map'].includes(ph)) && (!only || only.includes(ph)));
+  const only = typeof values.phases === 'string' ? values.phases.split(',').flatMap((n): readonly string[] => PHASE_GROUPS[n] ?? [n]) : undefined;
+  // Issue 17's exports take minutes more: not in --quick unless named.
+  const phases = PHASES.filter((ph) => (p.format === 'csv' || ph !== 'floor-arrays') && (!quick || !['floor-arrays', 'read', 'map', ...EXT_PHASES].includes(ph)) && (!only || only.includes(ph)));
+  // The order export only when a phase reads it.
+  const needOrders = phases.some((ph) => !isExt(ph));
+
+  let gen = { bytes: 0, documents: 0, cancelled: 0, customersUsed: 0, maxDocumentsPerCustomer: 0, firstDate: '', lastDate: '' };
+  let sha = '';
+  let shaMs = 0;
+  if (needOrders) {
+    if (values.regenerate || !isUpToDate(file, p)) {
+      say(`generating ${path.relative(REPO_ROOT, file)} ...`);
+      const g = await generate(p, BENCH_DIR);
+      say(`  ${mb(g.bytes)} in ${sec(g.ms)} s`);
+    } else {
+      say(`reusing ${path.relative(REPO_ROOT, file)} (same parameters)`);
+    }
+    gen = (JSON.parse(readFileSync(paramsFileOf(file), 'utf8')) as { stats: { bytes: number; documents: number; cancelled: number; customersUsed: number; maxDocumentsPerCustomer: number; firstDate: string; lastDate: string } }).stats;
+    const t0 = performance.now();
+    sha = await sha256Of(file); // also puts the file in the page cache for every phase
+    shaMs = performance.now() - t0;
+  }
+  const ext = phases.some(isExt) ? exportParamsFrom({ ...values, customers: String(p.customers), seed: String(p.seed) } as Record<string, string | undefined>) : undefined;
+  let exp: ExportStats | undefined;
+  if (ext) {
+    exp = values.regenerate ? undefined : readExportStats(ext);
+    if (exp) say(`reusing ${path.relative(REPO_ROOT, exp.files.stock)}, ${path.basename(exp.files.customers)}, ${path.basename(exp.files.prices)} (same parameters)`);
+    else {
+      say('generating the stock, customer register and price exports ...');
+      exp = await generateExports(ext);
+      say(`  ${mb(exp.bytes.stock + exp.bytes.customers + exp.bytes.prices)} in ${sec(exp.ms)} s`);
+    }
+    for (const f of [exp.files.stock, exp.files.customers, exp.files.prices]) await sha256Of(f); // into the page cache
+  }
+  const fileOf = (ph: PhaseName): string =>
+    !exp ? file : ph === 'stock' || ph === 'restock' ? exp.files.stock : ph === 'customers' ? exp.files.customers : ph === 'prices' ? exp.files.prices : ph === 'compute' ? `${exp.files.prices}.params.json` : file;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vp-bench-'));
   const profileDir = values.profile ? path.join(dir, 'cpu-profile') : undefined;
   const results: PhaseResult[] = [];
@@ -568,8 +690,10 @@ async function orchestrate(values: Record<string, string | boolean | undefined>)
     for (const ph of phases) {
       process.stderr.write(`  phase ${ph} ...\n`);
       // Each phase but ingest/reingest gets its own fresh folder; those two share one state.
-      const phaseDir = ph === 'ingest' || ph === 'reingest' || ph === 'delta' || ph === 'floor-write' ? path.join(dir, 'app') : path.join(dir, ph);
-      const r = await runChild(ph, file, phaseDir, ph === 'ingest' ? profileDir : undefined);
+      // Issue 17's phases go into the 1M state when the ingest phase made one, else into a fresh one of their own.
+      const shared = ph === 'ingest' || ph === 'reingest' || ph === 'delta' || ph === 'floor-write' || (isExt(ph) && phases.includes('ingest'));
+      const phaseDir = shared ? path.join(dir, 'app') : isExt(ph) ? path.join(dir, 'ext') : path.join(dir, ph);
+      const r = await runChild(ph, fileOf(ph), phaseDir, ph === 'ingest' ? profileDir : undefined);
       if (r.ingest) {
         const target = walk(r.ingest.targetRoot);
         Object.assign(r.ingest, { targetFiles: target.files, targetBytes: target.bytes, stateBytes: sizeOf(r.ingest.state) + sizeOf(`${r.ingest.state}-wal`) });
@@ -584,9 +708,9 @@ async function orchestrate(values: Record<string, string | boolean | undefined>)
       say(JSON.stringify({ params: p, file: path.relative(REPO_ROOT, file), bytes: gen.bytes, sha256: sha, results }, null, 2));
     }
     say('');
-    say(`vendre-pull ingest benchmark: ${path.relative(REPO_ROOT, file)}`);
-    say(`  ${mb(gen.bytes)}, ${int(p.lines)} lines, ${int(gen.documents)} ${p.format === 'csv' ? 'orders' : 'invoices'} (${int(gen.cancelled)} cancelled), ${int(gen.customersUsed)} of ${int(p.customers)} customers used (max ${int(gen.maxDocumentsPerCustomer)} per customer), ${gen.firstDate} .. ${gen.lastDate}`);
-    say(`  params ${JSON.stringify(p)}; sha256 of the file ${sec(shaMs)} s (processFile hashes it too)`);
+    say(`vendre-pull ingest benchmark: ${needOrders ? path.relative(REPO_ROOT, file) : 'issue 17 exports only'}`);
+    if (needOrders) say(`  ${mb(gen.bytes)}, ${int(p.lines)} lines, ${int(gen.documents)} ${p.format === 'csv' ? 'orders' : 'invoices'} (${int(gen.cancelled)} cancelled), ${int(gen.customersUsed)} of ${int(p.customers)} customers used (max ${int(gen.maxDocumentsPerCustomer)} per customer), ${gen.firstDate} .. ${gen.lastDate}`);
+    if (needOrders) say(`  params ${JSON.stringify(p)}; sha256 of the file ${sec(shaMs)} s (processFile hashes it too)`);
     say(`  node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ${os.platform()} ${os.arch()}; state and target in ${os.tmpdir()}`);
     say('');
     say(
@@ -600,6 +724,10 @@ async function orchestrate(values: Record<string, string | boolean | undefined>)
     for (const r of results) {
       const n = notes(r);
       if (n) say(`${r.phase}: ${n}`);
+    }
+    if (exp && ext) {
+      say(`issue 17 exports: ${int(ext.articles)} articles, ${int(ext.customers)} customers in ${int(ext.priceGroups)} price groups; stock ${int(exp.rows.stock)} rows (${mb(exp.bytes.stock)}), customer register ${int(exp.rows.customers)} rows (${mb(exp.bytes.customers)}), prices ${int(exp.rows.prices)} rows (${mb(exp.bytes.prices)}: ${int(exp.groupPrices)} group prices, ${int(exp.customerPrices)} customer prices of ${int(exp.customersWithPrices)} customers); ${phases.includes('ingest') ? 'into the state of the ingest phase' : 'into a fresh state'}`);
+      for (const r of results) if (r.ingest && isExt(r.phase)) say(`  after ${r.phase}: target holds ${int(r.ingest.targetFiles ?? 0)} files (${mb(r.ingest.targetBytes ?? 0)}), state ${mb(r.ingest.stateBytes ?? 0)}`);
     }
     if (ingest?.ingest) say(`after ingest: target holds ${int(ingest.ingest.targetFiles ?? 0)} files (${mb(ingest.ingest.targetBytes ?? 0)}), state ${mb(ingest.ingest.stateBytes ?? 0)}`);
     if (floorMs && ingest) say(`ratio ingest/floor: ${(ingest.ms / floorMs).toFixed(1)}x${again ? `; second ingest/floor: ${(again.ms / floorMs).toFixed(1)}x` : ''}`);
@@ -629,6 +757,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       ...PARAM_OPTIONS,
+      ...EXPORT_OPTIONS,
       phase: { type: 'string' },
       file: { type: 'string' },
       dir: { type: 'string' },
