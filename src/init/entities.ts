@@ -5,7 +5,7 @@
  * export them. Which kind a file is comes from its name (or record element) and its columns; each
  * canonical field then takes the first column one of its names matches, most specific names first.
  */
-import { baseSettings, modeWhy, type Proposal, type Sample, type SchemaSupport, type Setting } from './propose.ts';
+import { baseSettings, modeWhy, type Proposal, type Sample, type SchemaSupport, type Setting } from './sample.ts';
 import { cancelledValues, detectDateFormat, detectNumberFormat } from './values.ts';
 import { ADDRESS, addressGroup, matches, normalizeName } from './vocabulary.ts';
 

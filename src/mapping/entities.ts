@@ -7,7 +7,7 @@ import { compileDateFormat } from './dates.ts';
 import { resolveCountry } from './countries.ts';
 import { ValueError } from './parse-error.ts';
 import { forbiddenIdChar, visibleId } from './ids.ts';
-import type { MapperContext } from './map.ts';
+import type { MapperContext } from './context.ts';
 
 /** Longest customer number, address code or article number: each becomes a key segment. */
 const MAX_ID_LENGTH = 128;

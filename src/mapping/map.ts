@@ -10,11 +10,8 @@ import { forbiddenIdChar, visibleId } from './ids.ts';
 import { compileWhen } from './rules.ts';
 import { createEntityMapper, isEntityFeed } from './entities.ts';
 
-export interface MapperContext {
-  locale: string;
-  currency: string;
-  customerNoPattern: string;
-}
+export type { MapperContext } from './context.ts';
+import type { MapperContext } from './context.ts';
 
 /** Longest document id we accept: keys must stay well below S3's 1024-byte limit. */
 const MAX_ID_LENGTH = 128;

@@ -18,13 +18,8 @@ import type { ComputeKind } from '../route.ts';
 import { answerStock } from './stock.ts';
 import { answerPrices } from './prices.ts';
 
-/** Reads one published object as JSON; undefined when it does not exist. */
-export type ReadJson = (key: string) => Promise<unknown | undefined>;
-
-export type ComputeAnswer =
-  | { status: 200 | 400 | 404 | 503; body: Record<string, unknown> }
-  /** Serve this published object instead (a credit invoice asked for under invoices/). */
-  | { key: string };
+export type { ComputeAnswer, ReadJson } from './contract.ts';
+import type { ComputeAnswer, ReadJson } from './contract.ts';
 
 /** What the compute path does when nothing else is known about the configuration (no manifest). */
 export interface ComputeSettings {

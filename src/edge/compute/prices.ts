@@ -22,7 +22,7 @@ import { pricesKey, pricingKey } from '../../layout/keys.ts';
 import { percentDecode, type QueryPair } from '../query.ts';
 import { MAX_ID_LENGTH } from '../route.ts';
 import { ARTICLE_PARAMS, strictDate } from './params.ts';
-import type { ComputeAnswer, ReadJson } from './answer.ts';
+import type { ComputeAnswer, ReadJson } from './contract.ts';
 import { parseArticles } from './stock.ts';
 
 interface PriceRow {

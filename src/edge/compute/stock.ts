@@ -11,7 +11,7 @@
 import { stockKey } from '../../layout/keys.ts';
 import { percentDecode, type QueryPair } from '../query.ts';
 import { MAX_ID_LENGTH } from '../route.ts';
-import type { ComputeAnswer, ReadJson } from './answer.ts';
+import type { ComputeAnswer, ReadJson } from './contract.ts';
 
 /** Most articles one call asks for (as `count`'s maximum for lists). */
 export const MAX_ARTICLES = 200;
