@@ -22,6 +22,7 @@ import { documentKey, parseKey, type ListKind } from '../layout/keys.ts';
 import { customerPrices, customerView, feedOverview, fileHistory, findCustomers, outbox, quarantine, stockList, stockView } from './data.ts';
 import { customerHref, customerPage, customersPage, documentPage, errorPage, filesPage, listFromUrl, notFoundPage, outboxPage, overviewPage, quarantineFilePage, quarantinePage, STOCK_ROWS_PER_PAGE, stockListPage, stockPage } from './views.ts';
 import { strictDate } from '../edge/compute/params.ts';
+import { todayIn } from '../edge/compute/answer.ts';
 
 export interface Health {
   ready: boolean;
@@ -212,10 +213,10 @@ export async function startAdmin(opts: AdminOptions): Promise<{ server: http.Ser
             const n = positive(url.searchParams.get(l));
             if (n) pages[l] = n;
           }
-          // Prices as the compute path resolves them today (UTC, as it does), or on `?date=`.
+          // Prices as the compute path resolves them today (in the shop's `timeZone`, as it does), or on `?date=`.
           const dateParam = url.searchParams.get('date') ?? undefined;
           if (dateParam !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(dateParam) || strictDate(dateParam) === undefined)) return htmlPage(400, errorPage('Bad date', '`date` is not a calendar date YYYY-MM-DD.'));
-          const prices = await customerPrices(app, customer, { date: dateParam ?? new Date().toISOString().slice(0, 10), page: positive(url.searchParams.get('prices')) ?? 1, perPage: CUSTOMER_PRICES_PER_PAGE });
+          const prices = await customerPrices(app, customer, { date: dateParam ?? todayIn(app.cfg.timeZone, new Date()), page: positive(url.searchParams.get('prices')) ?? 1, perPage: CUSTOMER_PRICES_PER_PAGE });
           return htmlPage(200, customerPage(view, { pages, date: dateParam }, prices));
         }
         const list = listFromUrl(rest[1]!);

@@ -28,7 +28,7 @@ export async function edgeCommand(g: GlobalOptions, opts: { out: string }): Prom
   await writeFile(path.join(out, EDGE_FILES.function), code);
   await writePrivate(path.join(out, EDGE_FILES.entries), `${JSON.stringify({ data: entries }, null, 2)}\n`);
   await mkdir(path.join(out, path.dirname(EDGE_FILES.compute)), { recursive: true });
-  const compute = await buildComputeHandler({ prefix: settings.prefix, pageSize: cfg.pageSize, currency: cfg.currency });
+  const compute = await buildComputeHandler({ prefix: settings.prefix, pageSize: cfg.pageSize, currency: cfg.currency, timeZone: cfg.timeZone });
   await writeFile(path.join(out, EDGE_FILES.compute), compute);
   await writeFile(path.join(out, EDGE_FILES.notFound), `${JSON.stringify({ error: 'not_found', message: 'no such document' })}\n`);
   const lines = [

@@ -93,11 +93,11 @@ class Stopper {
 }
 
 /** An unknown IANA zone would fail on the first admin page; said at start instead. */
-function checkTimeZone(tz: string, file: string): void {
+function checkTimeZone(tz: string, file: string, key: string): void {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
   } catch {
-    throw new ConfigError(`\`admin.timeZone\` in ${file}: "${tz}" is not a time zone this Node.js knows (IANA names such as Europe/Stockholm)`, 'admin.timeZone', undefined, 'config-invalid');
+    throw new ConfigError(`\`${key}\` in ${file}: "${tz}" is not a time zone this Node.js knows (IANA names such as Europe/Stockholm)`, key, undefined, 'config-invalid');
   }
 }
 
@@ -113,7 +113,8 @@ export async function runCommand(g: GlobalOptions, opts: { seed?: string; serve:
   // the admin pages cannot show, is a config error (exit 2), not a daemon that runs broken.
   const cfg = loadFromOptions(g);
   if (opts.serve) requireCredentials(cfg);
-  if (cfg.admin.timeZone) checkTimeZone(cfg.admin.timeZone, cfg.file);
+  if (cfg.admin.timeZone) checkTimeZone(cfg.admin.timeZone, cfg.file, 'admin.timeZone');
+  checkTimeZone(cfg.timeZone, cfg.file, 'timeZone');
   const stop = new Stopper();
   try {
     return await withApp(g, (app) => daemon(app, opts, stop), { destination: 1, writer: 'run' });

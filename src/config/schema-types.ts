@@ -43,6 +43,10 @@ export interface SchemaConfig {
    * Currency of documents whose export names none.
    */
   currency: string;
+  /**
+   * IANA time zone of the shop, e.g. `Europe/Stockholm`: the day a price call without `date` is answered for (a price valid from 2026-01-01 applies from midnight there), on serve, the compute origin and the admin pages.
+   */
+  timeZone: string;
   pageSize: number;
   /**
    * VAT rate on shipping: `highest` (the highest rate among the document's lines, the main-goods rule) or a fixed rate in percent such as "25".

@@ -132,7 +132,7 @@ export async function buildViewerRequest(settings: EdgeSettings): Promise<string
   return fill(await loadTemplate('viewer'), SETTINGS.viewer, settings);
 }
 
-/** The compute origin's Lambda handler for these settings (prefix, page size, currency; the bucket comes from its environment). */
-export async function buildComputeHandler(settings: { prefix: string; pageSize: number; currency?: string }): Promise<string> {
-  return fill(await loadTemplate('compute'), SETTINGS.compute, { prefix: settings.prefix, pageSize: settings.pageSize, ...(settings.currency ? { currency: settings.currency } : {}) });
+/** The compute origin's Lambda handler for these settings (prefix, page size, currency, time zone; the bucket comes from its environment). */
+export async function buildComputeHandler(settings: { prefix: string; pageSize: number; currency?: string; timeZone?: string }): Promise<string> {
+  return fill(await loadTemplate('compute'), SETTINGS.compute, { prefix: settings.prefix, pageSize: settings.pageSize, ...(settings.currency ? { currency: settings.currency } : {}), ...(settings.timeZone ? { timeZone: settings.timeZone } : {}) });
 }

@@ -40,7 +40,7 @@ export async function startServeFor(app: App, overrides: { host?: string; port?:
     credentials,
     target: app.target,
     log: app.log.child({ component: 'serve' }),
-    compute: { pageSize: app.cfg.pageSize, currency: app.cfg.currency },
+    compute: { pageSize: app.cfg.pageSize, currency: app.cfg.currency, timeZone: app.cfg.timeZone },
   });
   app.log.info({ url: server.url, prefix: app.cfg.prefix, target: app.target.description, modes: app.cfg.auth.modes }, 'serving the Pull API');
   return { ...server, firstLiteral };

@@ -27,8 +27,16 @@ export interface ComputeSettings {
   pageSize: number;
   /** The configured currency: the prices answered when a call names none. */
   currency?: string;
-  /** Today (YYYY-MM-DD), the date prices are resolved for when a call gives none; UTC by default (tests pin it). */
+  /** Today (YYYY-MM-DD), the date prices are resolved for when a call gives none (tests pin it); else today in `timeZone`. */
   today?: () => string;
+  /** The shop's IANA time zone (config `timeZone`): whose midnight a dated price starts or ends at. UTC by default. */
+  timeZone?: string;
+}
+
+/** The calendar date (YYYY-MM-DD) it is at `now` in `timeZone`: 2025-12-31T23:30Z is 2026-01-01 in Europe/Stockholm. */
+export function todayIn(timeZone: string | undefined, now: Date): string {
+  // en-CA writes dates as YYYY-MM-DD.
+  return new Intl.DateTimeFormat('en-CA', { timeZone: timeZone ?? 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }
 
 /** Lifetime of a computed 200: as a list page's (config `publish.cacheControl.list` default). */
@@ -42,7 +50,7 @@ const NOT_FOUND: ComputeAnswer = { status: 404, body: { error: 'not_found', mess
 /** A list call (`/{prefix}/{list}?…`) that the viewer-request function (or serve) sent here. */
 export async function answerList(list: ComputeKind, query: readonly QueryPair[], read: ReadJson, settings: ComputeSettings): Promise<ComputeAnswer> {
   if (list === 'stock') return answerStock(query, read);
-  if (list === 'prices') return answerPrices(query, read, settings.today?.() ?? new Date().toISOString().slice(0, 10), settings.currency);
+  if (list === 'prices') return answerPrices(query, read, settings.today?.() ?? todayIn(settings.timeZone, new Date()), settings.currency);
   const p = parseListParams(query);
   if ('status' in p) return { status: p.status, body: { error: p.error, message: p.message } };
   return computeList(list, p, read, settings);

@@ -78,7 +78,7 @@ export function computeHandler(origin: ComputeOrigin, s3: S3Client): (event: Url
 }
 
 /** Baked in by `vendre-pull edge` (prefix, page size); the bucket and its path come from the environment. */
-declare const VP_COMPUTE_SETTINGS: { prefix: string; pageSize: number; currency?: string };
+declare const VP_COMPUTE_SETTINGS: { prefix: string; pageSize: number; currency?: string; timeZone?: string };
 
 let lambdaHandler: ((event: UrlEvent) => Promise<UrlResult>) | undefined;
 

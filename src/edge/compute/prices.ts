@@ -9,7 +9,7 @@
  *   articles     article numbers separated by `,`, 1 to MAX_ARTICLES (stock.ts's rules); or the
  *                article in the path
  *   quantity     the quantity bought, for quantity breaks: a number > 0, default 1
- *   date         YYYY-MM-DD the price is for, default today (UTC): a price valid from or to a date
+ *   date         YYYY-MM-DD the price is for, default today in the config's `timeZone`: a price valid from or to a date
  *                holds on that date without republishing anything
  *   currency     three letters: only prices in it; default the configured currency
  *
