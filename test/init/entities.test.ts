@@ -1,14 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import iconv from 'iconv-lite';
 import { parse } from 'yaml';
 import { inspectSample, type InitResult } from '../../src/cli/init.ts';
 import { entityKind } from '../../src/init/entities.ts';
 import { processFile } from '../../src/ingest/process.ts';
-import { tmpDir, type LocalApp } from '../helpers.ts';
-import { sampleApp } from '../support/s3-app.ts';
+import { tmpDir } from '../helpers.ts';
+import { ingestAll, published } from '../support/init-ingest.ts';
 
 /**
  * `init` on the register kinds of issue 17 (customers, delivery addresses, stock, price lists),
@@ -32,29 +32,6 @@ function write(dir: string, name: string, rows: string[], encoding: 'utf-8' | 'w
   const text = `${rows.join('\r\n')}\r\n`;
   writeFileSync(file, encoding === 'utf-8' ? (bom ? `\uFEFF${text}` : text) : iconv.encode(text, encoding));
   return file;
-}
-
-function published(app: LocalApp): Map<string, Record<string, unknown>> {
-  const out = new Map<string, Record<string, unknown>>();
-  const walk = (dir: string) => {
-    for (const n of readdirSync(dir)) {
-      const p = path.join(dir, n);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (n.endsWith('.json')) out.set(path.relative(app.target.root, p).split(path.sep).join('/'), JSON.parse(readFileSync(p, 'utf8')) as Record<string, unknown>);
-    }
-  };
-  walk(app.target.root);
-  return out;
-}
-
-async function ingestAll(feeds: Feed[], files: string[]): Promise<LocalApp> {
-  const app = sampleApp(tmpDir('vp-init-entities'), { feeds, runs: [] });
-  for (const f of files) {
-    const r = await processFile(app, f, { move: false, reapply: true, publish: true });
-    assert.equal(r.outcome, 'ingested', `${path.basename(f)}: ${r.errors.map((e) => e.message).join('\n')}`);
-    assert.equal(r.plan?.invalid ?? 0, 0, path.basename(f));
-  }
-  return app;
 }
 
 test('init on Business Central Customer and Ship-to Address tables with all their columns: customers and delivery_addresses, published as the customer\'s addresses', async () => {

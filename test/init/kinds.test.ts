@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import iconv from 'iconv-lite';
 import picomatch from 'picomatch';
@@ -9,9 +9,8 @@ import { inspectSample, type InitResult } from '../../src/cli/init.ts';
 import { patternFor } from '../../src/init/propose.ts';
 import { candidates } from '../../src/init/vocabulary.ts';
 import { detectXmlStructure, singular } from '../../src/init/xml.ts';
-import { processFile } from '../../src/ingest/process.ts';
-import { tmpDir, type LocalApp } from '../helpers.ts';
-import { sampleApp } from '../support/s3-app.ts';
+import { tmpDir } from '../helpers.ts';
+import { ingestAll, published } from '../support/init-ingest.ts';
 
 /**
  * `init` on each kind of file an ERP writes, from fixtures written here in the shapes real exports
@@ -37,30 +36,6 @@ function write(dir: string, name: string, text: string, encoding: 'utf-8' | 'win
 }
 
 const crlf = (rows: string[]) => `${rows.join('\r\n')}\r\n`;
-
-/** Every published JSON object of an app's local target, by its key. */
-function published(app: LocalApp): Map<string, Record<string, unknown>> {
-  const out = new Map<string, Record<string, unknown>>();
-  const walk = (dir: string) => {
-    for (const n of readdirSync(dir)) {
-      const p = path.join(dir, n);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (n.endsWith('.json')) out.set(path.relative(app.target.root, p).split(path.sep).join('/'), JSON.parse(readFileSync(p, 'utf8')) as Record<string, unknown>);
-    }
-  };
-  walk(app.target.root);
-  return out;
-}
-
-async function ingestAll(feeds: Feed[], files: string[]): Promise<LocalApp> {
-  const app = sampleApp(tmpDir('vp-init-kinds'), { feeds, runs: [] }); // the sample config's runs name its own feeds
-  for (const f of files) {
-    const r = await processFile(app, f, { move: false, reapply: true, publish: true });
-    assert.equal(r.outcome, 'ingested', `${path.basename(f)}: ${r.errors.map((e) => e.message).join('\n')}`);
-    assert.equal(r.plan?.invalid ?? 0, 0, path.basename(f));
-  }
-  return app;
-}
 
 // Visma-style order export: one row per order line, the header columns repeated on every row,
 // Windows-1252, ";" and decimal commas. "Belopp" is the line amount (it differs between the rows of
