@@ -282,18 +282,14 @@ export class Inbox {
       const earlier = held[0];
       if (earlier) {
         let run = this.opts.handleRun ? this.opts.runOf?.(earlier.name) : undefined;
+        // A crash between taking a run's files leaves the rest in the drop folder: they join it again.
+        const left = run ? (await readdir(this.opts.dir).catch(() => [] as string[])).filter((n) => !isIgnoredName(n) && this.opts.runOf!(n)?.key === run!.key) : [];
         // An optional member's file taken alone is handed over alone again, unless a required member of its run is here too.
-        if (run?.optional) {
-          const required = (name: string) => this.opts.runOf!(name)?.key === run!.key && !this.opts.runOf!(name)?.optional;
-          const names = [...held.map((f) => f.name), ...(await readdir(this.opts.dir).catch(() => [] as string[])).filter((n) => !isIgnoredName(n))];
-          if (!names.some(required)) run = undefined;
-        }
+        if (run?.optional && ![...held.map((f) => f.name), ...left].some((n) => this.opts.runOf!(n)?.key === run!.key && !this.opts.runOf!(n)?.optional)) run = undefined;
         // Taken together (complete, or done waiting): handed over together again.
         if (run) {
           const files = held.filter((f) => this.opts.runOf!(f.name)?.key === run.key).map((f) => f.path);
-          // A crash between taking a run's files leaves the rest in the drop folder: they join it again.
-          for (const name of await readdir(this.opts.dir).catch(() => [] as string[])) {
-            if (isIgnoredName(name) || this.opts.runOf!(name)?.key !== run.key) continue;
+          for (const name of left) {
             const taken = await this.take(path.join(this.opts.dir, name));
             this.candidates.delete(path.join(this.opts.dir, name));
             if (taken) files.push(taken);
